@@ -1,0 +1,200 @@
+// Package bot is the discordgo adapter: the gateway session, command registration,
+// the interaction router and the responder. It is the only package besides
+// commands/ (definitions) and the fake that knows discordgo, and the only one that
+// sends anything to Discord.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/commands"
+)
+
+// Permissions the bot needs in a channel: View Channel, Send Messages, Embed Links,
+// Attach Files (the heatmap), Read Message History (editing its own session
+// messages after a restart).
+const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
+	discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles | discordgo.PermissionReadMessageHistory
+
+// DefaultDeferAfter is how long a handler may run before the bot defers: Discord
+// fails an interaction not answered within 3 s, and the defer itself needs a round trip.
+const DefaultDeferAfter = 1500 * time.Millisecond
+
+// Options configure a Bot.
+type Options struct {
+	Token   string
+	APIURL  string // scheme and host every REST call goes to
+	GuildID string // register commands to this server only; empty registers globally
+	Logger  *slog.Logger
+	Now     func() time.Time
+	// DeferAfter overrides DefaultDeferAfter (tests use a short one).
+	DeferAfter time.Duration
+	// Transport is the HTTP transport under the API rewrite; nil uses the default.
+	Transport http.RoundTripper
+}
+
+// Bot is a connected (or connectable) Discord bot serving a fixed list of commands.
+type Bot struct {
+	opts     Options
+	session  *discordgo.Session
+	router   *router
+	commands []commands.Command
+	log      *slog.Logger
+
+	mu       sync.Mutex
+	closing  bool
+	inflight sync.WaitGroup
+	appID    string
+}
+
+// New builds a bot for cmds. It does not connect yet.
+func New(opts Options, cmds []commands.Command) (*Bot, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.DeferAfter == 0 {
+		opts.DeferAfter = DefaultDeferAfter
+	}
+	if opts.Transport == nil {
+		opts.Transport = http.DefaultTransport
+	}
+	r, err := newRouter(cmds)
+	if err != nil {
+		return nil, err
+	}
+	transport, err := newAPITransport(opts.APIURL, opts.Transport)
+	if err != nil {
+		return nil, err
+	}
+	s, err := discordgo.New("Bot " + opts.Token)
+	if err != nil {
+		return nil, errors.New("cannot create the Discord session")
+	}
+	s.Client = &http.Client{Transport: transport, Timeout: 20 * time.Second}
+	// Interactions carry the member, so no privileged intent is needed, and the bot
+	// reads no messages: Guilds is the smallest useful set.
+	s.Identify.Intents = discordgo.IntentsGuilds
+	s.LogLevel = discordgo.LogWarning
+	s.StateEnabled = false
+	bridgeDiscordgoLogs()
+
+	b := &Bot{opts: opts, session: s, router: r, commands: cmds, log: opts.Logger}
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway resumed") })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected; reconnecting") })
+	return b, nil
+}
+
+// Session exposes the discordgo session to the other adapters of this package's
+// callers (the session messenger); handlers never see it.
+func (b *Bot) Session() *discordgo.Session { return b.session }
+
+// Open connects to the gateway, registers every command with one bulk overwrite and
+// logs the invite URL.
+func (b *Bot) Open(ctx context.Context) error {
+	if err := b.session.Open(); err != nil {
+		return explainConnectError(err)
+	}
+	b.session.State.RLock()
+	ready := b.session.State.Ready
+	b.session.State.RUnlock()
+	if ready.User == nil {
+		return errors.New("connected to Discord but got no READY: check discord.api_url")
+	}
+	b.appID = ready.User.ID
+	if ready.Application != nil && ready.Application.ID != "" {
+		b.appID = ready.Application.ID
+	}
+	if err := b.register(ctx); err != nil {
+		return err
+	}
+	b.log.Info("connected", slog.String("bot", ready.User.Username), slog.String("invite_url", InviteURL(b.appID)))
+	return nil
+}
+
+func (b *Bot) register(ctx context.Context) error {
+	defs := make([]*discordgo.ApplicationCommand, len(b.commands))
+	for i, c := range b.commands {
+		defs[i] = c.Definition
+	}
+	_, err := b.session.ApplicationCommandBulkOverwrite(b.appID, b.opts.GuildID, defs, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("registering slash commands failed: %w", describeRESTError(err))
+	}
+	scope := "globally (may take up to an hour to appear)"
+	if b.opts.GuildID != "" {
+		scope = "to server " + b.opts.GuildID
+	}
+	b.log.Info("registered slash commands "+scope, slog.Int("count", len(defs)))
+	return nil
+}
+
+// InviteURL is the OAuth2 link that adds the bot to a server with the scopes and
+// permissions it needs.
+func InviteURL(appID string) string {
+	q := url.Values{}
+	q.Set("client_id", appID)
+	q.Set("scope", "bot applications.commands")
+	q.Set("permissions", fmt.Sprint(Permissions))
+	return "https://discord.com/oauth2/authorize?" + q.Encode()
+}
+
+// Close stops taking interactions, waits (up to ctx) for handlers in flight, so
+// their writes finish, and closes the gateway.
+func (b *Bot) Close(ctx context.Context) error {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		b.log.Warn("shutdown: gave up waiting for handlers in flight")
+	}
+	return b.session.Close()
+}
+
+// begin registers an interaction as in flight; it returns false once closing.
+func (b *Bot) begin() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closing {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
+}
+
+func explainConnectError(err error) error {
+	var restErr *discordgo.RESTError
+	if errors.As(err, &restErr) && restErr.Response != nil && restErr.Response.StatusCode == http.StatusUnauthorized {
+		return errors.New("Discord refused the bot token (401 Unauthorized): reset it in the Developer Portal and set STRETCHBOT_DISCORD_TOKEN again")
+	}
+	return fmt.Errorf("cannot connect to Discord: %w", describeRESTError(err))
+}
+
+// describeRESTError shortens a discordgo REST error to status and Discord's message,
+// dropping the request body it otherwise prints.
+func describeRESTError(err error) error {
+	var restErr *discordgo.RESTError
+	if errors.As(err, &restErr) && restErr.Response != nil {
+		if restErr.Message != nil && restErr.Message.Message != "" {
+			return fmt.Errorf("%s: %s (code %d)", restErr.Response.Status, restErr.Message.Message, restErr.Message.Code)
+		}
+		return errors.New(restErr.Response.Status)
+	}
+	return err
+}

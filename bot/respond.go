@@ -1,0 +1,305 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/commands"
+)
+
+// Messages shown for the two kinds of error the member cannot fix.
+const (
+	internalErrorText = "Something went wrong on our side. It has been logged; please try again in a moment."
+	permissionHint    = "I'm missing permissions in this channel. Please ask an admin to let me View Channel, Send Messages, Embed Links, Attach Files and Read Message History here."
+	unknownCommand    = "I don't know that command (it may have been removed). Try /help."
+	staleButton       = "That button belongs to something that has ended."
+	shuttingDown      = "I'm restarting; please try again in a few seconds."
+)
+
+// autocompleteBudget keeps autocomplete inside Discord's 3 s deadline with room
+// for the round trip; it cannot be deferred.
+const autocompleteBudget = 2 * time.Second
+
+// noMentions is sent with every message: user text must never ping anyone.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// outcome is what a handler produced.
+type outcome struct {
+	reply *commands.Reply
+	err   error
+}
+
+func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	if !b.begin() {
+		b.send(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: messageData(commands.Message(true, shuttingDown))})
+		return
+	}
+	defer b.inflight.Done()
+
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		b.onCommand(i)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.onAutocomplete(i)
+	case discordgo.InteractionMessageComponent:
+		b.onComponent(i)
+	}
+}
+
+func (b *Bot) onCommand(i *discordgo.Interaction) {
+	data := i.ApplicationCommandData()
+	cmd, ok := b.router.command(data.Name)
+	if !ok {
+		b.reply(i, false, outcome{err: commands.Userf(unknownCommand)})
+		return
+	}
+	req := b.request(i)
+	req.Subcommand, req.Options, _ = flattenOptions(data.Options)
+	req.Resolved = data.Resolved
+	b.run(i, req, cmd.Handle, false, cmd.Private)
+}
+
+func (b *Bot) onComponent(i *discordgo.Interaction) {
+	data := i.MessageComponentData()
+	route, params, ok := b.router.component(data.CustomID)
+	if !ok {
+		b.reply(i, true, outcome{err: commands.Userf(staleButton)})
+		return
+	}
+	req := b.request(i)
+	req.CustomID, req.Params = data.CustomID, params
+	if i.Message != nil {
+		req.MessageID = i.Message.ID
+	}
+	b.run(i, req, route.handle, true, route.command.Private)
+}
+
+func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
+	data := i.ApplicationCommandData()
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	if cmd, ok := b.router.command(data.Name); ok && cmd.Complete != nil {
+		req := b.request(i)
+		req.Subcommand, req.Options, req.Focused = flattenOptions(data.Options)
+		ctx, cancel := context.WithTimeout(context.Background(), autocompleteBudget)
+		defer cancel()
+		var err error
+		choices, err = safeComplete(ctx, cmd, req)
+		if err != nil {
+			b.log.Error("autocomplete failed", b.attrs(i, err)...)
+		}
+	}
+	if choices == nil {
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	b.send(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices}})
+}
+
+func safeComplete(ctx context.Context, cmd commands.Command, req *commands.Request) (choices []*discordgo.ApplicationCommandOptionChoice, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return cmd.Complete(ctx, req)
+}
+
+// run calls the handler and answers. If the handler is still running after
+// DeferAfter, the interaction is deferred first and the answer follows as an edit.
+func (b *Bot) run(i *discordgo.Interaction, req *commands.Request, handle commands.Handler, isComponent, private bool) {
+	done := make(chan outcome, 1)
+	go func() {
+		reply, err := safeHandle(req, handle)
+		done <- outcome{reply, err}
+	}()
+	timer := time.NewTimer(b.opts.DeferAfter)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		b.reply(i, isComponent, o)
+	case <-timer.C:
+		deferredEphemeral := b.deferResponse(i, isComponent, private)
+		o := <-done
+		b.replyAfterDefer(i, isComponent, deferredEphemeral, o)
+	}
+}
+
+func safeHandle(req *commands.Request, handle commands.Handler) (reply *commands.Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	reply, err = handle(context.Background(), req)
+	if err == nil && reply == nil {
+		err = errors.New("handler returned neither a reply nor an error")
+	}
+	return reply, err
+}
+
+// deferResponse acknowledges a slow interaction and reports whether the pending
+// answer is ephemeral. A click defers as an update of the clicked message.
+func (b *Bot) deferResponse(i *discordgo.Interaction, isComponent, private bool) bool {
+	if isComponent {
+		b.send(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		return false
+	}
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{}}
+	if private {
+		resp.Data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	b.send(i, resp)
+	return private
+}
+
+// reply answers an interaction that has not been acknowledged yet.
+func (b *Bot) reply(i *discordgo.Interaction, isComponent bool, o outcome) {
+	r := b.resolve(i, o)
+	kind := discordgo.InteractionResponseChannelMessageWithSource
+	if isComponent && r.Update {
+		kind = discordgo.InteractionResponseUpdateMessage
+	}
+	b.send(i, &discordgo.InteractionResponse{Type: kind, Data: messageData(r)})
+}
+
+// replyAfterDefer delivers the answer to a deferred interaction: an edit of the
+// deferred message, or (when the answer's visibility differs from the deferral's,
+// or a click's answer is a new message) a follow-up.
+func (b *Bot) replyAfterDefer(i *discordgo.Interaction, isComponent, deferredEphemeral bool, o outcome) {
+	r := b.resolve(i, o)
+	var err error
+	switch {
+	case isComponent && r.Update, !isComponent && r.Ephemeral == deferredEphemeral:
+		_, err = b.session.InteractionResponseEdit(i, webhookEdit(r))
+	default:
+		if !isComponent {
+			// The public "thinking…" message would otherwise linger.
+			if delErr := b.session.InteractionResponseDelete(i); delErr != nil {
+				b.log.Warn("could not delete deferred reply", b.attrs(i, delErr)...)
+			}
+		}
+		_, err = b.session.FollowupMessageCreate(i, true, webhookParams(r))
+	}
+	if err != nil {
+		b.log.Error("sending the answer failed", b.attrs(i, err)...)
+	}
+}
+
+// resolve turns a handler outcome into the reply to show, classifying errors:
+// user errors are shown as they are and not logged; Discord permission errors
+// become a hint; anything else is logged and shown as a generic sentence.
+func (b *Bot) resolve(i *discordgo.Interaction, o outcome) *commands.Reply {
+	if o.err == nil {
+		return o.reply
+	}
+	if u, ok := commands.AsUserError(o.err); ok {
+		return commands.Message(true, u.Message)
+	}
+	if isForbidden(o.err) {
+		b.log.Info("missing permissions", b.attrs(i, o.err)...)
+		return commands.Message(true, permissionHint)
+	}
+	b.log.Error("handler failed", b.attrs(i, o.err)...)
+	return commands.Message(true, internalErrorText)
+}
+
+func isForbidden(err error) bool {
+	var restErr *discordgo.RESTError
+	return errors.As(err, &restErr) && restErr.Response != nil && restErr.Response.StatusCode == http.StatusForbidden
+}
+
+func (b *Bot) send(i *discordgo.Interaction, resp *discordgo.InteractionResponse) {
+	if err := b.session.InteractionRespond(i, resp); err != nil {
+		b.log.Error("answering the interaction failed", b.attrs(i, err)...)
+	}
+}
+
+// request fills the fields every kind of interaction shares.
+func (b *Bot) request(i *discordgo.Interaction) *commands.Request {
+	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Locale: string(i.Locale), Received: b.opts.Now()}
+	user := i.User
+	if i.Member != nil {
+		user = i.Member.User
+		req.Member.Permissions = i.Member.Permissions
+		req.Member.Roles = i.Member.Roles
+		req.Member.Name = i.Member.Nick
+	}
+	if user != nil {
+		req.Member.ID, req.Member.IsBot = user.ID, user.Bot
+		if req.Member.Name == "" {
+			req.Member.Name = user.GlobalName
+		}
+		if req.Member.Name == "" {
+			req.Member.Name = user.Username
+		}
+	}
+	return req
+}
+
+func (b *Bot) attrs(i *discordgo.Interaction, err error) []any {
+	attrs := []any{slog.String("guild", i.GuildID), slog.String("channel", i.ChannelID), slog.String("error", err.Error())}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		attrs = append(attrs, slog.String("command", i.ApplicationCommandData().Name))
+	case discordgo.InteractionMessageComponent:
+		attrs = append(attrs, slog.String("custom_id", i.MessageComponentData().CustomID))
+	}
+	return attrs
+}
+
+// messageData renders a reply as a full message: empty lists, never null, so a
+// type-7 update clears what the reply leaves out instead of keeping it.
+func messageData(r *commands.Reply) *discordgo.InteractionResponseData {
+	d := &discordgo.InteractionResponseData{
+		Content:         r.Content,
+		Embeds:          nonNilEmbeds(r.Embeds),
+		Components:      nonNilComponents(r.Components),
+		Files:           r.Files,
+		AllowedMentions: noMentions(),
+	}
+	if r.Ephemeral {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return d
+}
+
+func webhookEdit(r *commands.Reply) *discordgo.WebhookEdit {
+	embeds, components := nonNilEmbeds(r.Embeds), nonNilComponents(r.Components)
+	return &discordgo.WebhookEdit{Content: &r.Content, Embeds: &embeds, Components: &components,
+		Files: r.Files, AllowedMentions: noMentions()}
+}
+
+func webhookParams(r *commands.Reply) *discordgo.WebhookParams {
+	p := &discordgo.WebhookParams{Content: r.Content, Embeds: r.Embeds, Components: r.Components,
+		Files: r.Files, AllowedMentions: noMentions()}
+	if r.Ephemeral {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return p
+}
+
+func nonNilEmbeds(e []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
+	if e == nil {
+		return []*discordgo.MessageEmbed{}
+	}
+	return e
+}
+
+func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageComponent {
+	if c == nil {
+		return []discordgo.MessageComponent{}
+	}
+	return c
+}

@@ -1,0 +1,119 @@
+// Command stretchbot is a self-hosted Discord bot for servers that stretch together.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // timezones must resolve in minimal containers without /usr/share/zoneinfo
+
+	"github.com/spf13/cobra"
+
+	"github.com/stretchbot/stretchbot/config"
+	"github.com/stretchbot/stretchbot/internal/app"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := newRootCommand(os.Stdin, os.Stdout, os.Stderr, os.Environ()).ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "stretchbot:", err)
+		os.Exit(1)
+	}
+}
+
+// newRootCommand builds the CLI; its streams and environment are parameters so
+// tests can run it in-process.
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string) *cobra.Command {
+	var configPath string
+	root := &cobra.Command{
+		Use:           "stretchbot",
+		Short:         "A Discord bot for servers that stretch together",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVar(&configPath, "config", config.DefaultPath, "YAML config file (optional when it is the default)")
+	load := func(cmd *cobra.Command, requireToken bool) (*config.Config, error) {
+		explicit := cmd.Flags().Changed("config")
+		cfg, err := config.Load(configPath, explicit, environ)
+		if err != nil {
+			return nil, err
+		}
+		return cfg, cfg.Validate(requireToken)
+	}
+
+	run := &cobra.Command{
+		Use:   "run",
+		Short: "Connect to Discord and serve (the default)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load(cmd, true)
+			if err != nil {
+				return err
+			}
+			logger, err := newLogger(stderr, cfg)
+			if err != nil {
+				return err
+			}
+			slog.SetDefault(logger)
+			logger.Info("starting stretchbot", slog.String("version", version), slog.String("database", cfg.Storage.Path))
+			return app.Run(cmd.Context(), cfg, app.Options{Logger: logger})
+		},
+	}
+	root.RunE = run.RunE
+	root.Args = cobra.NoArgs
+
+	checkConfig := &cobra.Command{
+		Use:   "check-config",
+		Short: "Validate the config file and environment, then exit",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load(cmd, true)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "config is valid (database %s, timezone %s, commands %s)\n",
+				cfg.Storage.Path, cfg.Defaults.Timezone, registrationScope(cfg))
+			return nil
+		},
+	}
+
+	versionCmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run:   func(*cobra.Command, []string) { fmt.Fprintln(stdout, "stretchbot", version) },
+	}
+
+	root.AddCommand(run, checkConfig, versionCmd, newSandboxCommand(load, stdin, stdout))
+	return root
+}
+
+func registrationScope(cfg *config.Config) string {
+	if cfg.Discord.GuildID != "" {
+		return "registered to server " + cfg.Discord.GuildID
+	}
+	return "registered globally"
+}
+
+func newLogger(w io.Writer, cfg *config.Config) (*slog.Logger, error) {
+	level, err := config.ParseLevel(cfg.Log.Level)
+	if err != nil {
+		return nil, err
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}

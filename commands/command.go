@@ -1,0 +1,183 @@
+// Package commands holds stretchbot's slash commands. Each command is one value that
+// carries its Discord definition and its handlers together; All feeds both the bulk
+// registration and the router, so the two can never drift apart.
+//
+// Handlers never talk to Discord: they get a Request and return a Reply (or an
+// error), and the adapter in bot/ sends it, defers it when it is slow, and sets
+// allowed mentions.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Command is one slash command.
+type Command struct {
+	// Definition is registered with Discord as is.
+	Definition *discordgo.ApplicationCommand
+	// Handle answers an invocation; req.Subcommand names the subcommand, if any.
+	Handle Handler
+	// Complete answers autocomplete for the focused option; nil if none autocompletes.
+	// It cannot be deferred, so it must be fast.
+	Complete func(ctx context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error)
+	// Components are the buttons this command's messages carry.
+	Components []Component
+	// Private commands defer ephemerally when they are slow, because their answer is
+	// meant for the caller only.
+	Private bool
+}
+
+// Handler answers a slash command or a component click.
+type Handler func(ctx context.Context, req *Request) (*Reply, error)
+
+// Component routes clicks whose custom ID matches Pattern, a path such as
+// "session/{id}/join": literal segments must match, {name} segments are captured
+// into Request.Params. IDs carry all the state needed, so buttons on old messages
+// still work after a restart.
+type Component struct {
+	Pattern string
+	Handle  Handler
+}
+
+// Member is the person who acted.
+type Member struct {
+	ID          string
+	Name        string // display name, for messages; never used to mention
+	IsBot       bool
+	Permissions int64 // the member's permissions in the channel, as Discord computed them
+	Roles       []string
+}
+
+// Can reports whether the member holds permission (Administrator implies all).
+func (m Member) Can(permission int64) bool {
+	return m.Permissions&discordgo.PermissionAdministrator != 0 || m.Permissions&permission == permission
+}
+
+// HasRole reports whether the member has the role (an empty role ID never matches).
+func (m Member) HasRole(roleID string) bool {
+	for _, r := range m.Roles {
+		if roleID != "" && r == roleID {
+			return true
+		}
+	}
+	return false
+}
+
+// Request is everything a handler may know about an interaction.
+type Request struct {
+	GuildID   string
+	ChannelID string
+	Member    Member
+	Locale    string
+	// Received is when the interaction reached the bot, from the injected clock.
+	Received time.Time
+
+	// Subcommand is the subcommand path, e.g. "create" or "group create".
+	Subcommand string
+	// Options are the leaf options by name.
+	Options map[string]*discordgo.ApplicationCommandInteractionDataOption
+	// Focused names the option being typed, for autocomplete.
+	Focused string
+	// Resolved holds the users and members named by user options.
+	Resolved *discordgo.ApplicationCommandInteractionDataResolved
+
+	// CustomID and Params are set for component clicks; MessageID is the clicked message.
+	CustomID  string
+	Params    map[string]string
+	MessageID string
+}
+
+// String returns the string option name, or "" if it was not given.
+func (r *Request) String(name string) string {
+	if o, ok := r.Options[name]; ok && o.Type == discordgo.ApplicationCommandOptionString {
+		return o.StringValue()
+	}
+	return ""
+}
+
+// Int returns the integer option name and whether it was given.
+func (r *Request) Int(name string) (int64, bool) {
+	if o, ok := r.Options[name]; ok && o.Type == discordgo.ApplicationCommandOptionInteger {
+		return o.IntValue(), true
+	}
+	return 0, false
+}
+
+// Bool returns the boolean option name, or def if it was not given.
+func (r *Request) Bool(name string, def bool) bool {
+	if o, ok := r.Options[name]; ok && o.Type == discordgo.ApplicationCommandOptionBoolean {
+		return o.BoolValue()
+	}
+	return def
+}
+
+// User returns the user option name as a Member (ID and display name), if given.
+func (r *Request) User(name string) (Member, bool) {
+	o, ok := r.Options[name]
+	if !ok || o.Type != discordgo.ApplicationCommandOptionUser {
+		return Member{}, false
+	}
+	id, _ := o.Value.(string)
+	m := Member{ID: id, Name: id}
+	if r.Resolved != nil {
+		if u := r.Resolved.Users[id]; u != nil {
+			m.Name, m.IsBot = displayName(u), u.Bot
+		}
+		if gm := r.Resolved.Members[id]; gm != nil && gm.Nick != "" {
+			m.Name = gm.Nick
+		}
+	}
+	return m, true
+}
+
+func displayName(u *discordgo.User) string {
+	if u.GlobalName != "" {
+		return u.GlobalName
+	}
+	return u.Username
+}
+
+// Reply is what a handler wants shown. The adapter always sends the whole message
+// and always forbids mentions.
+type Reply struct {
+	Content    string
+	Embeds     []*discordgo.MessageEmbed
+	Components []discordgo.MessageComponent
+	Files      []*discordgo.File
+	// Ephemeral replies are seen by the caller only.
+	Ephemeral bool
+	// Update replaces the clicked message (callback type 7) instead of answering
+	// with a new one. Only meaningful for component clicks.
+	Update bool
+	// Choices answers an autocomplete request.
+	Choices []*discordgo.ApplicationCommandOptionChoice
+}
+
+// UserError is a mistake the member can fix. It is shown to them ephemerally, as
+// is, and not logged.
+type UserError struct{ Message string }
+
+func (e *UserError) Error() string { return e.Message }
+
+// Userf builds a UserError.
+func Userf(format string, args ...any) error {
+	return &UserError{Message: fmt.Sprintf(format, args...)}
+}
+
+// AsUserError reports whether err is (or wraps) a UserError.
+func AsUserError(err error) (*UserError, bool) {
+	var u *UserError
+	ok := errors.As(err, &u)
+	return u, ok
+}
+
+// Message builds a plain ephemeral text reply.
+func Message(ephemeral bool, lines ...string) *Reply {
+	return &Reply{Content: strings.Join(lines, "\n"), Ephemeral: ephemeral}
+}

@@ -1,0 +1,300 @@
+// Package config loads stretchbot's settings once at start: a YAML file (optional)
+// overlaid by STRETCHBOT_* environment variables, unmarshalled into a typed Config
+// and validated, so the rest of the program never sees an unchecked value.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix is the prefix of every environment variable that overrides a key:
+// discord.token is STRETCHBOT_DISCORD_TOKEN.
+const EnvPrefix = "STRETCHBOT"
+
+// DefaultPath is the config file read when --config is not given. It may be absent.
+const DefaultPath = "config.yaml"
+
+// Secret holds a credential. Every way of printing it prints a placeholder, so a
+// Config can be logged or wrapped into an error without leaking the token.
+type Secret string
+
+// String hides the secret from fmt's %s and %v.
+func (Secret) String() string { return "[redacted]" }
+
+// GoString hides the secret from fmt's %#v.
+func (Secret) GoString() string { return `"[redacted]"` }
+
+// LogValue hides the secret from log/slog.
+func (Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
+// Reveal returns the secret itself; call it only where the credential is used.
+func (s Secret) Reveal() string { return string(s) }
+
+// Config is the validated configuration. Durations are Go durations ("10s", "1h").
+type Config struct {
+	Discord struct {
+		Token   Secret `mapstructure:"token"`
+		GuildID string `mapstructure:"guild_id"`
+		APIURL  string `mapstructure:"api_url"`
+	} `mapstructure:"discord"`
+	Storage struct {
+		Path string `mapstructure:"path"`
+	} `mapstructure:"storage"`
+	Log struct {
+		Level  string `mapstructure:"level"`
+		Format string `mapstructure:"format"`
+	} `mapstructure:"log"`
+	Defaults struct {
+		Timezone string `mapstructure:"timezone"`
+	} `mapstructure:"defaults"`
+	Catalog struct {
+		ExtraPath string `mapstructure:"extra_path"`
+	} `mapstructure:"catalog"`
+	Session struct {
+		PrepGap    time.Duration `mapstructure:"prep_gap"`
+		LateCutoff time.Duration `mapstructure:"late_cutoff"`
+	} `mapstructure:"session"`
+}
+
+// defaults lists every key with its default. Registering every key is what lets an
+// environment variable reach a nested key that the file does not mention (viper#761),
+// and it is also the list of known keys that typo detection compares against.
+var defaults = map[string]any{
+	"discord.token":       "",
+	"discord.guild_id":    "",
+	"discord.api_url":     "https://discord.com",
+	"storage.path":        "./stretchbot.db",
+	"log.level":           "info",
+	"log.format":          "text",
+	"defaults.timezone":   "UTC",
+	"catalog.extra_path":  "",
+	"session.prep_gap":    "10s",
+	"session.late_cutoff": "1h",
+}
+
+// EnvName returns the environment variable that overrides key.
+func EnvName(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// Load reads path (when explicit is false a missing file is fine), overlays the
+// environment, and returns a Config that has not yet been validated: `sandbox` runs
+// without a token, so validation is a separate step.
+func Load(path string, explicit bool, environ []string) (*Config, error) {
+	v := viper.New()
+	for key, value := range defaults {
+		v.SetDefault(key, value)
+	}
+	v.SetConfigType("yaml")
+	if err := readFile(v, path, explicit); err != nil {
+		return nil, err
+	}
+	if err := checkKnownKeys(v, path); err != nil {
+		return nil, err
+	}
+	applyEnv(v, environ)
+
+	var cfg Config
+	if err := v.Unmarshal(&cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, simplifyDecodeError(err))
+	}
+	cfg.Discord.Token = Secret(strings.TrimSpace(strings.TrimPrefix(cfg.Discord.Token.Reveal(), "Bot ")))
+	return &cfg, nil
+}
+
+func readFile(v *viper.Viper, path string, explicit bool) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read config file %s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	if err := v.ReadConfig(f); err != nil {
+		return fmt.Errorf("config file %s is not valid YAML: %s", path, yamlReason(err))
+	}
+	return nil
+}
+
+// applyEnv copies STRETCHBOT_* variables onto their keys. It reads the given
+// environment instead of os.Getenv so tests can run in parallel without t.Setenv.
+func applyEnv(v *viper.Viper, environ []string) {
+	values := map[string]string{}
+	for _, kv := range environ {
+		name, value, ok := strings.Cut(kv, "=")
+		if ok {
+			values[name] = value
+		}
+	}
+	for key := range defaults {
+		if value, ok := values[EnvName(key)]; ok {
+			v.Set(key, value)
+		}
+	}
+}
+
+// checkKnownKeys turns a typo in the file into an error that names the key,
+// instead of silently ignoring it and running with the default.
+func checkKnownKeys(v *viper.Viper, path string) error {
+	var unknown []string
+	for _, key := range v.AllKeys() {
+		if _, ok := defaults[key]; !ok {
+			unknown = append(unknown, key)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	key := unknown[0]
+	msg := fmt.Sprintf("config file %s has an unknown key %q", path, key)
+	if near := nearestKey(key); near != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return errors.New(msg + "; see config.example.yaml for every key")
+}
+
+func nearestKey(key string) string {
+	best, bestDist := "", 4
+	for known := range defaults {
+		if d := editDistance(key, known); d < bestDist || (d == bestDist && known < best) {
+			best, bestDist = known, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance; config keys are short, so the
+// quadratic table is fine.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func yamlReason(err error) string {
+	var parseErr viper.ConfigParseError
+	if errors.As(err, &parseErr) {
+		if inner := parseErr.Unwrap(); inner != nil {
+			return inner.Error()
+		}
+	}
+	return err.Error()
+}
+
+func unwrapPathError(err error) error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err
+	}
+	return err
+}
+
+// simplifyDecodeError drops mapstructure's "decoding failed due to the following
+// error(s):" preamble so the message stays one sentence.
+func simplifyDecodeError(err error) error {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, "error(s):"); ok {
+		msg = strings.TrimSpace(rest)
+	}
+	return errors.New(msg)
+}
+
+// Validate checks every key and returns one error per problem, each naming the key
+// and its environment variable. requireToken is false for `sandbox`.
+func (c *Config) Validate(requireToken bool) error {
+	var problems []error
+	add := func(key, format string, args ...any) {
+		problems = append(problems, fmt.Errorf("%s (env %s): %s", key, EnvName(key), fmt.Sprintf(format, args...)))
+	}
+	if requireToken && c.Discord.Token == "" {
+		add("discord.token", "no bot token is set; set %s or discord.token in config.yaml, "+
+			"and create a token at https://discord.com/developers/applications (your application, Bot, Reset Token)",
+			EnvName("discord.token"))
+	}
+	if c.Discord.GuildID != "" && !isSnowflake(c.Discord.GuildID) {
+		add("discord.guild_id", "%q is not a server ID; copy it with Developer Mode on (right-click the server, Copy Server ID), or leave it empty to register commands globally", c.Discord.GuildID)
+	}
+	if err := checkAPIURL(c.Discord.APIURL); err != nil {
+		add("discord.api_url", "%v", err)
+	}
+	if strings.TrimSpace(c.Storage.Path) == "" {
+		add("storage.path", "is empty; give the path of the SQLite file, e.g. ./stretchbot.db")
+	}
+	if _, err := ParseLevel(c.Log.Level); err != nil {
+		add("log.level", "%v", err)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		add("log.format", "%q is not a log format; use text or json", c.Log.Format)
+	}
+	if _, err := time.LoadLocation(c.Defaults.Timezone); err != nil || c.Defaults.Timezone == "" {
+		add("defaults.timezone", "%q is not an IANA timezone name; use one like UTC, Europe/Berlin or America/New_York", c.Defaults.Timezone)
+	}
+	if c.Session.PrepGap < 0 || c.Session.PrepGap > 2*time.Minute {
+		add("session.prep_gap", "%s is out of range; use 0s to 2m", c.Session.PrepGap)
+	}
+	if c.Session.LateCutoff < time.Minute {
+		add("session.late_cutoff", "%s is too short; use at least 1m (default 1h)", c.Session.LateCutoff)
+	}
+	return errors.Join(problems...)
+}
+
+// ParseLevel maps log.level to a slog level.
+func ParseLevel(level string) (slog.Level, error) {
+	switch strings.ToLower(level) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info", "":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("%q is not a log level; use debug, info, warn or error", level)
+}
+
+func checkAPIURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL; use https://discord.com unless you run a REST proxy", raw)
+	}
+	return nil
+}
+
+func isSnowflake(s string) bool {
+	if len(s) < 5 || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,127 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const fakeToken = "test-token-not-real"
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadAndValidate(t *testing.T) {
+	tests := []struct {
+		name     string
+		file     string // empty: no file
+		env      []string
+		wantErr  string // substring; empty means success
+		validate bool
+		check    func(t *testing.T, c *Config)
+	}{
+		{
+			name: "defaults without a file",
+			check: func(t *testing.T, c *Config) {
+				if c.Discord.APIURL != "https://discord.com" || c.Storage.Path != "./stretchbot.db" ||
+					c.Defaults.Timezone != "UTC" || c.Session.LateCutoff != time.Hour || c.Session.PrepGap != 10*time.Second {
+					t.Errorf("unexpected defaults: %+v", c)
+				}
+			},
+		},
+		{
+			name: "env reaches nested keys the file does not mention",
+			file: "log:\n  level: debug\n",
+			env:  []string{"STRETCHBOT_DISCORD_TOKEN=Bot " + fakeToken, "STRETCHBOT_STORAGE_PATH=/data/x.db", "STRETCHBOT_SESSION_PREP_GAP=5s"},
+			check: func(t *testing.T, c *Config) {
+				if c.Discord.Token.Reveal() != fakeToken {
+					t.Errorf("token = %q, want the Bot prefix stripped", c.Discord.Token.Reveal())
+				}
+				if c.Storage.Path != "/data/x.db" || c.Log.Level != "debug" || c.Session.PrepGap != 5*time.Second {
+					t.Errorf("env not applied: %+v", c)
+				}
+			},
+		},
+		{name: "typo in a key", file: "discord:\n  tokn: abc\n", wantErr: `unknown key "discord.tokn" (did you mean "discord.token"?)`},
+		{name: "malformed yaml", file: "discord: [\n", wantErr: "is not valid YAML"},
+		{name: "missing token", validate: true, wantErr: "STRETCHBOT_DISCORD_TOKEN"},
+		{name: "bad timezone", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DEFAULTS_TIMEZONE=Mars/Olympus"}, validate: true, wantErr: `defaults.timezone (env STRETCHBOT_DEFAULTS_TIMEZONE): "Mars/Olympus" is not an IANA timezone`},
+		{name: "bad api url", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_API_URL=discord.com"}, validate: true, wantErr: "discord.api_url"},
+		{name: "bad guild id", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_GUILD_ID=my-server"}, validate: true, wantErr: "discord.guild_id"},
+		{name: "bad log format", file: "log:\n  format: xml\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true, wantErr: "log.format"},
+		{name: "bad duration", file: "session:\n  prep_gap: soon\n", wantErr: "prep_gap"},
+		{name: "valid", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_GUILD_ID=123456789012345678"}, validate: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path, explicit := filepath.Join(t.TempDir(), "absent.yaml"), false
+			if tt.file != "" {
+				path, explicit = writeFile(t, tt.file), true
+			}
+			cfg, err := Load(path, explicit, tt.env)
+			if err == nil && tt.validate {
+				err = cfg.Validate(true)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.check != nil {
+				tt.check(t, cfg)
+			}
+		})
+	}
+}
+
+func TestExplicitMissingFileIsAnError(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"), true, nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot read config file") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+func TestTokenNeverPrinted(t *testing.T) {
+	cfg, err := Load(filepath.Join(t.TempDir(), "absent.yaml"), false, []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		if out := fmt.Sprintf(format, cfg); strings.Contains(out, fakeToken) {
+			t.Errorf("%s printed the token: %s", format, out)
+		}
+	}
+}
+
+func TestExampleConfigIsValidAndComplete(t *testing.T) {
+	raw, err := os.ReadFile("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load("../config.example.yaml", true, []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken})
+	if err != nil {
+		t.Fatalf("config.example.yaml does not load: %v", err)
+	}
+	if err := cfg.Validate(true); err != nil {
+		t.Fatalf("config.example.yaml does not validate: %v", err)
+	}
+	for key := range defaults {
+		leaf := key[strings.LastIndex(key, ".")+1:]
+		if !strings.Contains(string(raw), leaf+":") {
+			t.Errorf("config.example.yaml does not document %s", key)
+		}
+	}
+}

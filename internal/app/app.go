@@ -1,0 +1,86 @@
+// Package app wires stretchbot together: config in, a running bot out. `stretchbot
+// run`, `stretchbot sandbox` and the end-to-end tests all start the bot through
+// Start, so what the tests see is what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/commands"
+	"github.com/stretchbot/stretchbot/config"
+	"github.com/stretchbot/stretchbot/storage"
+)
+
+// Options are the seams the sandbox and tests use; production leaves them zero.
+type Options struct {
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Transport  http.RoundTripper
+	DeferAfter time.Duration
+}
+
+// App is a started bot and everything it owns.
+type App struct {
+	db  *storage.DB
+	bot *bot.Bot
+	log *slog.Logger
+}
+
+// Start opens the database, builds the commands, connects to Discord and registers
+// the commands. On error everything opened so far is closed again.
+func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	cmds := commands.All(commands.Deps{})
+	b, err := bot.New(bot.Options{
+		Token:      cfg.Discord.Token.Reveal(),
+		APIURL:     cfg.Discord.APIURL,
+		GuildID:    cfg.Discord.GuildID,
+		Logger:     opts.Logger,
+		Now:        opts.Now,
+		DeferAfter: opts.DeferAfter,
+		Transport:  opts.Transport,
+	}, cmds)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := b.Open(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &App{db: db, bot: b, log: opts.Logger}, nil
+}
+
+// Close shuts down in order: stop taking interactions and let handlers finish
+// their writes, then close the database.
+func (a *App) Close(ctx context.Context) error {
+	return errors.Join(a.bot.Close(ctx), a.db.Close())
+}
+
+// Run starts the bot and serves until ctx is cancelled (SIGINT/SIGTERM), then
+// shuts down cleanly within a bounded time.
+func Run(ctx context.Context, cfg *config.Config, opts Options) error {
+	a, err := Start(ctx, cfg, opts)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	a.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return a.Close(shutdownCtx)
+}
