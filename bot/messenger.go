@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"golang.org/x/time/rate"
+)
+
+// Discord allows 50 requests per second per bot across all routes. discordgo paces
+// each route's bucket but not this global limit, so every write the bot starts on
+// its own (session steps, not interaction answers, which Discord exempts) passes
+// one shared limiter. 40/s with a burst of 5 stays under 50 in any one-second window.
+const (
+	globalRate  = 40
+	globalBurst = 5
+)
+
+// serverErrorRetries is how often a 5xx is retried. discordgo itself retries only
+// 502 and 429.
+const serverErrorRetries = 3
+
+// Messenger sends and edits channel messages on the bot's own initiative, paced and
+// retried, always without mentions.
+type Messenger struct {
+	session *discordgo.Session
+	limiter *rate.Limiter
+	log     *slog.Logger
+	backoff func(attempt int) time.Duration
+}
+
+// NewMessenger returns the bot's one Messenger; all callers must share it, since
+// the limit is per bot.
+func (b *Bot) NewMessenger() *Messenger {
+	return &Messenger{
+		session: b.session,
+		limiter: rate.NewLimiter(globalRate, globalBurst),
+		log:     b.log,
+		backoff: func(attempt int) time.Duration { return time.Duration(attempt*attempt) * 250 * time.Millisecond },
+	}
+}
+
+// Send posts a new message in channelID.
+func (m *Messenger) Send(ctx context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	msg.AllowedMentions = noMentions()
+	if msg.Embeds == nil {
+		msg.Embeds = []*discordgo.MessageEmbed{}
+	}
+	if msg.Components == nil {
+		msg.Components = []discordgo.MessageComponent{}
+	}
+	return m.do(ctx, func() (*discordgo.Message, error) {
+		return m.session.ChannelMessageSendComplex(channelID, msg, discordgo.WithContext(ctx))
+	})
+}
+
+// Edit replaces the content, embeds and components of a message.
+func (m *Messenger) Edit(ctx context.Context, edit *discordgo.MessageEdit) (*discordgo.Message, error) {
+	edit.AllowedMentions = noMentions()
+	if edit.Embeds == nil {
+		edit.Embeds = &[]*discordgo.MessageEmbed{}
+	}
+	if edit.Components == nil {
+		edit.Components = &[]discordgo.MessageComponent{}
+	}
+	if edit.Content == nil {
+		empty := ""
+		edit.Content = &empty
+	}
+	return m.do(ctx, func() (*discordgo.Message, error) {
+		return m.session.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx))
+	})
+}
+
+func (m *Messenger) do(ctx context.Context, call func() (*discordgo.Message, error)) (*discordgo.Message, error) {
+	for attempt := 0; ; attempt++ {
+		if err := m.limiter.Wait(ctx); err != nil {
+			return nil, err
+		}
+		msg, err := call()
+		if err == nil || !isServerError(err) || attempt >= serverErrorRetries {
+			return msg, err
+		}
+		m.log.Warn("Discord server error; retrying", slog.Int("attempt", attempt+1), slog.String("error", describeRESTError(err).Error()))
+		select {
+		case <-time.After(m.backoff(attempt + 1)):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func isServerError(err error) bool {
+	var restErr *discordgo.RESTError
+	return errors.As(err, &restErr) && restErr.Response != nil && restErr.Response.StatusCode >= http.StatusInternalServerError
+}
+
+// RESTErrorCode returns Discord's JSON error code and the HTTP status of err, or
+// zeros if err is not a Discord REST error.
+func RESTErrorCode(err error) (status, code int) {
+	var restErr *discordgo.RESTError
+	if !errors.As(err, &restErr) || restErr.Response == nil {
+		return 0, 0
+	}
+	if restErr.Message != nil {
+		code = restErr.Message.Code
+	}
+	return restErr.Response.StatusCode, code
+}

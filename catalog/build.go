@@ -1,0 +1,378 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Text limits. They keep one exercise inside a single Discord embed (description 4,096,
+// field value 1,024, 6,000 in all) and every name usable as a choice (100).
+const (
+	maxNameLen    = 100
+	maxSummaryLen = 200
+	maxLineLen    = 300 // a step, caution, note or body line
+	maxSteps      = 12
+	maxCautions   = 8
+	maxAliases    = 10
+	maxBodyLines  = 8
+	maxIDLen      = 64
+)
+
+// build validates the merged file data and assembles the catalog. Order matters: sources
+// before everything that cites them, safety notes before exercises (which copy their
+// every-exercise cautions), exercises before the routines that name them.
+func build(f *fileData) (*Catalog, error) {
+	c := &Catalog{}
+	steps := []func() error{
+		func() error { return c.addSources(f.sources) },
+		func() error { return c.addSafety(f.safety) },
+		func() error { return c.addTips(f.tips) },
+		func() error { return c.addExercises(f.exercises) },
+		func() error { return c.addRoutines(f.routines) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Catalog) addSources(es []entry[fileSource]) error {
+	for _, e := range es {
+		s := e.val
+		if err := firstError(
+			checkID(e.at, "source", s.ID),
+			checkText(e.at, "title", "source "+quote(s.ID)+" title", s.Title, maxNameLen),
+		); err != nil {
+			return err
+		}
+		c.sources = append(c.sources, Source{ID: s.ID, Title: s.Title})
+	}
+	return nil
+}
+
+func (c *Catalog) addSafety(es []entry[fileSafety]) error {
+	for _, e := range es {
+		n := e.val
+		what := "safety note " + quote(n.ID)
+		if err := firstError(
+			checkID(e.at, "safety note", n.ID),
+			checkText(e.at, "title", what+" title", n.Title, maxNameLen),
+			checkLines(e.at, "body", what+" body", n.Body, maxBodyLines),
+			checkOptionalText(e.at, "every_exercise", what+" every_exercise", n.EveryExercise, maxLineLen),
+			c.checkSourceRefs(e.at, what, n.Sources),
+		); err != nil {
+			return err
+		}
+		c.safety = append(c.safety, &SafetyNote{
+			ID: n.ID, Title: n.Title, Body: n.Body, EveryExercise: n.EveryExercise, Sources: n.Sources,
+		})
+	}
+	return nil
+}
+
+func (c *Catalog) addTips(es []entry[fileTip]) error {
+	if len(es) > MaxChoices {
+		return es[MaxChoices].at.fail("id", "there are %d tips but /tips can offer only %d topics; merge some", len(es), MaxChoices)
+	}
+	items := make([]searchItem, len(es))
+	for i, e := range es {
+		t := e.val
+		what := "tip " + quote(t.ID)
+		if err := firstError(
+			checkID(e.at, "tip", t.ID),
+			checkText(e.at, "title", what+" title", t.Title, maxNameLen),
+			checkLines(e.at, "body", what+" body", t.Body, maxBodyLines),
+			c.checkSourceRefs(e.at, what, t.Sources),
+		); err != nil {
+			return err
+		}
+		c.tips = append(c.tips, &Tip{ID: t.ID, Title: t.Title, Body: t.Body, Sources: t.Sources})
+		items[i] = newSearchItem(i, t.ID, t.Title, nil)
+	}
+	idx, clash, label := newSearchIndex(items)
+	if clash >= 0 {
+		return es[clash].at.fail("title", "tip %q is named %q like another tip; give it a distinct title", es[clash].val.ID, label)
+	}
+	c.tipSearch = idx
+	return nil
+}
+
+func (c *Catalog) addExercises(es []entry[fileExercise]) error {
+	every := c.everyExerciseCautions()
+	items := make([]searchItem, len(es))
+	equipment := map[string]bool{}
+	for i, e := range es {
+		ex, err := c.newExercise(e, every)
+		if err != nil {
+			return err
+		}
+		if err := checkEquipmentFitsChoices(e.at, ex, equipment); err != nil {
+			return err
+		}
+		c.exercises = append(c.exercises, ex)
+		items[i] = newSearchItem(i, ex.ID, ex.Name, ex.Aliases)
+	}
+	idx, clash, label := newSearchIndex(items)
+	if clash >= 0 {
+		other := c.exercises[idx.items[idx.exact[normalize(label)]].ref]
+		return es[clash].at.fail("aliases", "exercise %q answers to %q, which already names exercise %q; remove it from one of them",
+			es[clash].val.ID, label, other.ID)
+	}
+	c.exerciseSearch = idx
+	return nil
+}
+
+// everyExerciseCautions collects the safety notes' short forms, in catalog order.
+func (c *Catalog) everyExerciseCautions() []string {
+	var lines []string
+	for _, n := range c.safety {
+		if n.EveryExercise != "" {
+			lines = append(lines, n.EveryExercise)
+		}
+	}
+	return lines
+}
+
+func (c *Catalog) newExercise(e entry[fileExercise], every []string) (*Exercise, error) {
+	f := e.val
+	what := "exercise " + quote(f.ID)
+	if err := firstError(
+		checkID(e.at, "exercise", f.ID),
+		checkText(e.at, "name", what+" name", f.Name, maxNameLen),
+		checkCategory(e.at, what, f.Category),
+		checkText(e.at, "summary", what+" summary", f.Summary, maxSummaryLen),
+		checkLines(e.at, "steps", what+" steps", f.Steps, maxSteps),
+		checkOptionalLines(e.at, "aliases", what+" aliases", f.Aliases, maxAliases, maxNameLen),
+		checkOptionalLines(e.at, "equipment", what+" equipment", f.Equipment, maxAliases, maxNameLen),
+		checkOptionalLines(e.at, "optional_equipment", what+" optional_equipment", f.OptionalEquipment, maxAliases, maxNameLen),
+		checkOptionalLines(e.at, "cautions", what+" cautions", f.Cautions, maxCautions, maxLineLen),
+		c.checkSourceRefs(e.at, what, f.Sources),
+	); err != nil {
+		return nil, err
+	}
+	dosage, err := parseDosages(e.at, what, f.Dosage, f.Sources)
+	if err != nil {
+		return nil, err
+	}
+	return &Exercise{
+		ID:                f.ID,
+		Name:              f.Name,
+		Aliases:           f.Aliases,
+		Category:          Category(f.Category),
+		Equipment:         f.Equipment,
+		OptionalEquipment: f.OptionalEquipment,
+		Summary:           f.Summary,
+		Steps:             f.Steps,
+		Dosage:            dosage,
+		Timed:             f.Timed == nil || *f.Timed,
+		Cautions:          slices.Concat(f.Cautions, every),
+		Sources:           f.Sources,
+	}, nil
+}
+
+func parseDosages(at place, what string, fs []fileDosage, sources []string) ([]Dosage, error) {
+	out := make([]Dosage, len(fs))
+	for i, f := range fs {
+		d, err := parseDosage(at.sub("dosage", i), fmt.Sprintf("%s dosage %d", what, i+1), f, sources)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+// parseDosage reads one source's figures and checks them against the same limits routines
+// obey, so any figure a source gives can be used as a routine step as it stands.
+func parseDosage(at place, what string, f fileDosage, sources []string) (Dosage, error) {
+	if f.Source == "" {
+		return Dosage{}, at.fail("source", "%s has no source; name the text these figures come from", what)
+	}
+	if !slices.Contains(sources, f.Source) {
+		return Dosage{}, at.fail("source", "%s names source %q, which is not in the exercise's sources; add it there or fix the id", what, f.Source)
+	}
+	d := Dosage{Source: f.Source, Note: f.Note}
+	var err error
+	parseDur := func(key, value string, minimum, maximum time.Duration) DurationRange {
+		if err != nil || value == "" {
+			return DurationRange{}
+		}
+		r, perr := parseDurationRange(value)
+		switch {
+		case perr != nil:
+			err = at.fail(key, "%s %s: %v", what, key, perr)
+		case r.Min < minimum || r.Max > maximum:
+			err = at.fail(key, "%s %s %s is outside %s to %s", what, key, value, FormatDuration(minimum), FormatDuration(maximum))
+		}
+		return r
+	}
+	parseCount := func(key, value string) CountRange {
+		if err != nil || value == "" {
+			return CountRange{}
+		}
+		r, perr := parseCountRange(value)
+		switch {
+		case perr != nil:
+			err = at.fail(key, "%s %s: %v", what, key, perr)
+		case r.Min < MinReps || r.Max > MaxReps:
+			err = at.fail(key, "%s %s %s is outside %d to %d", what, key, value, MinReps, MaxReps)
+		}
+		return r
+	}
+	d.Hold = parseDur("hold", f.Hold, MinHold, MaxHold)
+	d.Rest = parseDur("rest", f.Rest, 0, MaxRest)
+	d.Reps = parseCount("reps", f.Reps)
+	d.Sets = parseCount("sets", f.Sets)
+	if err == nil {
+		err = checkOptionalText(at, "note", what+" note", f.Note, maxLineLen)
+	}
+	if err == nil && d.String() == "" {
+		err = at.fail("source", "%s gives no hold, reps, sets, rest or note; fill one in or remove it", what)
+	}
+	return d, err
+}
+
+func (c *Catalog) addRoutines(es []entry[fileRoutine]) error {
+	items := make([]searchItem, len(es))
+	for i, e := range es {
+		r, err := c.newRoutine(e)
+		if err != nil {
+			return err
+		}
+		c.routines = append(c.routines, r)
+		items[i] = newSearchItem(i, r.ID, r.Name, nil)
+	}
+	idx, clash, label := newSearchIndex(items)
+	if clash >= 0 {
+		return es[clash].at.fail("name", "routine %q is named %q like another routine; give it a distinct name", es[clash].val.ID, label)
+	}
+	c.routineSearch = idx
+	return nil
+}
+
+func (c *Catalog) newRoutine(e entry[fileRoutine]) (*Routine, error) {
+	f := e.val
+	what := "routine " + quote(f.ID)
+	if err := firstError(
+		checkID(e.at, "routine", f.ID),
+		checkText(e.at, "name", what+" name", f.Name, maxNameLen),
+		checkText(e.at, "description", what+" description", f.Description, maxLineLen),
+		checkLines(e.at, "steps", what+" steps", f.Steps, MaxSteps),
+	); err != nil {
+		return nil, err
+	}
+	r := &Routine{ID: f.ID, Name: f.Name, Description: f.Description}
+	for i, text := range f.Steps {
+		step, err := parseStep(text, c)
+		if err != nil {
+			return nil, e.at.failItem("steps", i, "%s step %d: %v", what, i+1, err)
+		}
+		r.Steps = append(r.Steps, step)
+	}
+	return r, nil
+}
+
+// checkEquipmentFitsChoices adds ex's equipment to seen and keeps the total usable as the
+// /exercises option's fixed choices, which Discord caps at 25.
+func checkEquipmentFitsChoices(at place, ex *Exercise, seen map[string]bool) error {
+	for _, item := range slices.Concat(ex.Equipment, ex.OptionalEquipment) {
+		for _, option := range equipmentOptions(item) {
+			seen[normalize(option)] = true
+		}
+	}
+	if len(seen) > MaxChoices {
+		return at.fail("equipment", "exercise %q brings the catalog to %d kinds of equipment, more than the %d choices a slash-command option can offer; reuse existing equipment names",
+			ex.ID, len(seen), MaxChoices)
+	}
+	return nil
+}
+
+func (c *Catalog) checkSourceRefs(at place, what string, ids []string) error {
+	if len(ids) == 0 {
+		return at.fail("sources", "%s has no sources; list the id of the text its facts come from", what)
+	}
+	for i, id := range ids {
+		if _, ok := c.Source(id); !ok {
+			return at.failItem("sources", i, "%s cites unknown source %q; add it under sources or fix the id", what, id)
+		}
+	}
+	return nil
+}
+
+func checkCategory(at place, what, category string) error {
+	if slices.Contains(categories(), Category(category)) {
+		return nil
+	}
+	names := make([]string, 0, len(categories()))
+	for _, c := range categories() {
+		names = append(names, string(c))
+	}
+	return at.fail("category", "%s has category %q; use one of %s", what, category, strings.Join(names, ", "))
+}
+
+// checkID requires a slug: lowercase letters and digits in words joined by single hyphens.
+// Slugs are what choice values, custom IDs and the step syntax carry.
+func checkID(at place, kind, id string) error {
+	if id == "" {
+		return at.fail("id", "this %s has no id; add one like childs-pose", kind)
+	}
+	if !isSlug(id) {
+		return at.fail("id", "%s id %q is not a slug; use lowercase letters, digits and single hyphens (at most %d characters), like childs-pose",
+			kind, id, maxIDLen)
+	}
+	return nil
+}
+
+func isSlug(s string) bool {
+	if s == "" || len(s) > maxIDLen || strings.HasPrefix(s, "-") || strings.HasSuffix(s, "-") || strings.Contains(s, "--") {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func checkText(at place, key, what, s string, maxLen int) error {
+	if strings.TrimSpace(s) == "" {
+		return at.fail(key, "%s is empty; fill it in", what)
+	}
+	return checkOptionalText(at, key, what, s, maxLen)
+}
+
+func checkOptionalText(at place, key, what, s string, maxLen int) error {
+	if n := len([]rune(s)); n > maxLen {
+		return at.fail(key, "%s is %d characters; shorten it to %d", what, n, maxLen)
+	}
+	return nil
+}
+
+func checkLines(at place, key, what string, lines []string, maxCount int) error {
+	if len(lines) == 0 {
+		return at.fail(key, "%s is empty; add at least one", what)
+	}
+	return checkOptionalLines(at, key, what, lines, maxCount, maxLineLen)
+}
+
+func checkOptionalLines(at place, key, what string, lines []string, maxCount, maxLen int) error {
+	if len(lines) > maxCount {
+		return at.fail(key, "%s has %d items; keep it to %d", what, len(lines), maxCount)
+	}
+	for i, line := range lines {
+		switch n := len([]rune(line)); {
+		case strings.TrimSpace(line) == "":
+			return at.failItem(key, i, "%s item %d is empty; fill it in or remove it", what, i+1)
+		case n > maxLen:
+			return at.failItem(key, i, "%s item %d is %d characters; shorten it to %d", what, i+1, n, maxLen)
+		}
+	}
+	return nil
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }

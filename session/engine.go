@@ -1,0 +1,407 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/stretchbot/stretchbot/internal/clock"
+)
+
+// Defaults for Config.
+const (
+	DefaultPrepGap    = 10 * time.Second // suggested; Config.PrepGap 0 means no gap
+	DefaultLateCutoff = time.Hour
+	DefaultEditWindow = 50 * time.Minute
+	DefaultRetryDelay = 5 * time.Second
+)
+
+// Notes shown on unusual ends.
+const (
+	noteLate   = "Closed: the bot was offline past this session's end for too long, so nobody is credited."
+	notePaused = "Stopped: the session stayed paused for too long."
+	noteGone   = "Ended: the bot can no longer post in this channel."
+	notePost   = "Ended: the session message could not be posted."
+)
+
+// Config tunes an Engine. Zero durations other than PrepGap take the defaults.
+type Config struct {
+	// PrepGap is the Prep step before every exercise but the first; 0 disables it, and a
+	// negative value makes every Start fail with ErrInvalidPlan.
+	PrepGap time.Duration
+	// LateCutoff: a session found more than this past its planned end (the bot was down)
+	// is closed as Expired and credits nobody; a session paused for this long is stopped.
+	LateCutoff time.Duration
+	// EditWindow: the live message is edited while younger than this, otherwise a new one is
+	// posted, because Discord refuses edits of messages older than an hour.
+	EditWindow time.Duration
+	// RetryDelay: how soon a timer-driven transition is retried when the Store fails.
+	RetryDelay time.Duration
+	Logger     *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.LateCutoff <= 0 {
+		c.LateCutoff = DefaultLateCutoff
+	}
+	if c.EditWindow <= 0 {
+		c.EditWindow = DefaultEditWindow
+	}
+	if c.RetryDelay <= 0 {
+		c.RetryDelay = DefaultRetryDelay
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Engine runs every group session of the bot. All methods are safe for concurrent use.
+//
+// Scheduling: one clock timer per active session, re-armed at each change to the next
+// deadline computed from the stored times. The Go runtime already keeps timers in a heap
+// and runs AfterFunc callbacks without a goroutine per waiting timer, so a heap of our own
+// would duplicate it and add a dispatcher goroutine that every transition must queue
+// behind; with one timer per session, a slow Store or Poster call delays only its own
+// session, and 10,000 waiting sessions cost 10,000 small timer structs.
+//
+// Writes: at most one Poster write per change. Each session has a dirty flag and at most one
+// writer; the writer renders the state as it is when the write starts, so changes that pile
+// up while a write is queued behind the REST limiter collapse into one write of the latest
+// state instead of a backlog of stale ones. Timing never waits on the Poster: the next
+// deadline is armed before the write starts.
+type Engine struct {
+	cfg    Config
+	store  Store
+	poster Poster
+	clock  clock.Clock
+	log    *slog.Logger
+	// base is the context of timer-driven work, cancelled when Shutdown gives up waiting.
+	base   context.Context
+	cancel context.CancelFunc
+
+	mu        sync.Mutex // guards the fields below; never acquire a run's mu while holding it
+	runs      map[int64]*run
+	byChannel map[string]*run
+	closed    bool
+	busy      sync.WaitGroup // in-flight operations and transitions
+}
+
+// run is the in-memory state of one active session.
+type run struct {
+	mu      sync.Mutex
+	s       *Session // replaced by update after a successful save; views copy it
+	timer   clock.Timer
+	gen     uint64   // bumped when the timer is stopped, so a callback already on its way is ignored
+	shown   shownKey // what the live message shows
+	dirty   bool     // the live message is behind the state
+	writing bool     // a goroutine is writing the live message
+	note    string
+}
+
+// shownKey identifies what a rendering of the session shows, to write only real changes.
+type shownKey struct {
+	status Status
+	step   int
+}
+
+// New returns an Engine. Call Restore once before serving requests.
+func New(cfg Config, store Store, poster Poster, clk clock.Clock) *Engine {
+	cfg = cfg.withDefaults()
+	base, cancel := context.WithCancel(context.Background())
+	return &Engine{cfg: cfg, store: store, poster: poster, clock: clk, log: cfg.Logger,
+		base: base, cancel: cancel, runs: map[int64]*run{}, byChannel: map[string]*run{}}
+}
+
+// Start creates a session in the lobby (or running at once when Delay is 0), joins the host
+// and posts the session message. A channel with an active session yields a *BusyError
+// carrying it. If the message cannot be posted the session is ended (Aborted) and the
+// error, wrapping ErrGone when the bot lacks access, is returned.
+func (e *Engine) Start(ctx context.Context, req StartRequest) (View, error) {
+	if req.Host.IsBot {
+		return View{}, ErrBot
+	}
+	if req.Delay < 0 {
+		return View{}, fmt.Errorf("session: negative delay %v", req.Delay)
+	}
+	plan, err := BuildPlan(req.Routine, e.cfg.PrepGap)
+	if err != nil {
+		return View{}, err
+	}
+	if !e.enter() {
+		return View{}, ErrClosed
+	}
+	defer e.busy.Done()
+	if busy := e.busyError(req.ChannelID); busy != nil {
+		return View{}, busy
+	}
+	now := e.clock.Now()
+	s := &Session{GuildID: req.GuildID, ChannelID: req.ChannelID, HostID: req.Host.UserID,
+		RoutineName: req.RoutineName, Plan: plan, Status: Lobby, CreatedAt: now, StartAt: now.Add(req.Delay),
+		Participants: []Participant{{UserID: req.Host.UserID, Name: req.Host.Name, JoinedAt: now, JoinedStep: -1}}}
+	if s.ID, err = e.store.CreateSession(ctx, s); err != nil {
+		return View{}, fmt.Errorf("session: create: %w", err)
+	}
+	rt := &run{s: s, shown: shownKey{step: -1}}
+	e.register(rt)
+	e.logFor(s).Info("session created", "routine", s.RoutineName, "start_at", s.StartAt, "steps", len(plan))
+
+	rt.mu.Lock()
+	e.refresh(ctx, rt, now)
+	rt.dirty = true
+	rt.mu.Unlock()
+	if err := e.flush(ctx, rt); err != nil {
+		e.abandonUnposted(ctx, rt)
+		return e.snapshot(rt), fmt.Errorf("session: post session message: %w", err)
+	}
+	return e.snapshot(rt), nil
+}
+
+// Join adds the member, or brings back one who left; joining twice changes nothing. It
+// writes no message: the click is answered with the returned View, and the live message
+// catches up at the next transition. Ended or unknown sessions yield ErrNotFound.
+func (e *Engine) Join(ctx context.Context, id int64, a Actor) (View, error) {
+	if a.IsBot {
+		return View{}, ErrBot
+	}
+	return e.act(ctx, id, a, func(rt *run, now time.Time) (bool, error) {
+		i := rt.s.participant(a.UserID)
+		if i >= 0 && rt.s.Participants[i].Present() {
+			return false, nil
+		}
+		return false, e.update(ctx, rt, func(s *Session) {
+			if i >= 0 {
+				s.Participants[i].LeftAt = time.Time{}
+				return
+			}
+			step, _, _, _ := s.Position(now)
+			s.Participants = append(s.Participants, Participant{UserID: a.UserID, Name: a.Name,
+				JoinedAt: now, JoinedStep: step, JoinedActive: s.ActiveTime(now)})
+		})
+	})
+}
+
+// Leave marks the member as gone; leaving twice, or without having joined, changes nothing.
+// Like Join it writes no message.
+func (e *Engine) Leave(ctx context.Context, id int64, a Actor) (View, error) {
+	return e.act(ctx, id, a, func(rt *run, now time.Time) (bool, error) {
+		i := rt.s.participant(a.UserID)
+		if i < 0 || !rt.s.Participants[i].Present() {
+			return false, nil
+		}
+		return false, e.update(ctx, rt, func(s *Session) { s.Participants[i].LeftAt = now })
+	})
+}
+
+// StartNow ends the lobby early. Host control; lobby only.
+func (e *Engine) StartNow(ctx context.Context, id int64, a Actor) (View, error) {
+	return e.control(ctx, id, a, "start", []Status{Lobby}, func(s *Session, now time.Time) {
+		s.Status, s.StartedAt = Running, now
+	})
+}
+
+// Cancel ends a session that has not started; nobody is credited. Host control.
+func (e *Engine) Cancel(ctx context.Context, id int64, a Actor) (View, error) {
+	return e.control(ctx, id, a, "cancel", []Status{Lobby}, func(s *Session, now time.Time) {
+		finish(s, Cancelled, now)
+	})
+}
+
+// Pause stops the session's clock: every later deadline moves by the paused time. Host
+// control; running only.
+func (e *Engine) Pause(ctx context.Context, id int64, a Actor) (View, error) {
+	return e.control(ctx, id, a, "pause", []Status{Running}, func(s *Session, now time.Time) {
+		s.Status, s.PausedAt = Paused, now
+	})
+}
+
+// Resume restarts a paused session's clock. Host control; paused only.
+func (e *Engine) Resume(ctx context.Context, id int64, a Actor) (View, error) {
+	return e.control(ctx, id, a, "resume", []Status{Paused}, func(s *Session, now time.Time) {
+		s.PausedTotal += now.Sub(s.PausedAt)
+		s.Status, s.PausedAt = Running, time.Time{}
+	})
+}
+
+// Skip jumps to the start of the next step; the rest of the current step is added to
+// SkippedTotal and counts as not run. Skipping the last step finishes the session. A paused
+// session stays paused. Host control.
+func (e *Engine) Skip(ctx context.Context, id int64, a Actor) (View, error) {
+	return e.control(ctx, id, a, "skip", []Status{Running, Paused}, func(s *Session, now time.Time) {
+		_, _, end, _ := s.Position(now)
+		s.SkippedTotal += end.Sub(now)
+		if _, _, _, done := s.Position(now); done {
+			finish(s, Finished, now)
+		}
+	})
+}
+
+// Stop ends a started session now; members are credited if it ran at least half its
+// planned time (see Attendance). Host control.
+func (e *Engine) Stop(ctx context.Context, id int64, a Actor) (View, error) {
+	return e.control(ctx, id, a, "stop", []Status{Running, Paused}, func(s *Session, now time.Time) {
+		finish(s, Stopped, now)
+	})
+}
+
+// Status returns the active session of a channel, or ErrNotFound.
+func (e *Engine) Status(_ context.Context, channelID string) (View, error) {
+	e.mu.Lock()
+	rt := e.byChannel[channelID]
+	e.mu.Unlock()
+	if rt == nil {
+		return View{}, ErrNotFound
+	}
+	return e.snapshot(rt), nil
+}
+
+// Lookup returns the View of session id: the live one while active, otherwise the final
+// state from the Store, so that a click on an old message can still be answered with a full
+// update. Unknown ids yield the Store's error (wrapping ErrNotFound).
+func (e *Engine) Lookup(ctx context.Context, id int64) (View, error) {
+	e.mu.Lock()
+	rt := e.runs[id]
+	e.mu.Unlock()
+	if rt != nil {
+		return e.snapshot(rt), nil
+	}
+	s, err := e.store.LoadSession(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	return e.view(&run{s: s}, e.clock.Now()), nil
+}
+
+// finish moves s to a final status at the given time, closing an open pause first so that
+// ActiveTime stays right.
+func finish(s *Session, status Status, at time.Time) {
+	if !s.PausedAt.IsZero() {
+		s.PausedTotal += at.Sub(s.PausedAt)
+		s.PausedAt = time.Time{}
+	}
+	s.Status, s.EndedAt = status, at
+}
+
+// control runs a host control: permission, phase, persisted change, re-armed timer, and
+// one write unless the caller's type-7 reply to the live message is that write.
+func (e *Engine) control(ctx context.Context, id int64, a Actor, op string, from []Status,
+	change func(*Session, time.Time)) (View, error) {
+	return e.act(ctx, id, a, func(rt *run, now time.Time) (bool, error) {
+		if a.UserID != rt.s.HostID && !a.CanControl {
+			return false, ErrNotHost
+		}
+		if !slices.Contains(from, rt.s.Status) {
+			return false, &PhaseError{Op: op, Status: rt.s.Status}
+		}
+		if err := e.update(ctx, rt, func(s *Session) { change(s, now) }); err != nil {
+			return false, err
+		}
+		e.arm(rt, now)
+		return true, nil
+	})
+}
+
+// act runs fn on the active session id under its lock, then performs the write fn asks for
+// (announce) and returns a fresh View.
+func (e *Engine) act(ctx context.Context, id int64, a Actor, fn func(*run, time.Time) (bool, error)) (View, error) {
+	if !e.enter() {
+		return View{}, ErrClosed
+	}
+	defer e.busy.Done()
+	e.mu.Lock()
+	rt := e.runs[id]
+	e.mu.Unlock()
+	if rt == nil {
+		return View{}, ErrNotFound
+	}
+	rt.mu.Lock()
+	if !rt.s.Status.Active() {
+		rt.mu.Unlock()
+		return View{}, ErrNotFound
+	}
+	now := e.clock.Now()
+	announce, err := fn(rt, now)
+	if err != nil {
+		rt.mu.Unlock()
+		return View{}, err
+	}
+	if announce {
+		if a.MessageID != "" && a.MessageID == rt.s.LiveMessageID {
+			rt.shown = rt.key(now)
+		} else {
+			rt.dirty = true
+		}
+	}
+	rt.mu.Unlock()
+	if announce {
+		_ = e.flush(ctx, rt) // logged inside; the change itself succeeded and is persisted
+	}
+	return e.snapshot(rt), nil
+}
+
+// enter registers an operation for Shutdown to wait on; false once shutting down.
+func (e *Engine) enter() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return false
+	}
+	e.busy.Add(1)
+	return true
+}
+
+func (e *Engine) busyError(channelID string) error {
+	e.mu.Lock()
+	rt := e.byChannel[channelID]
+	e.mu.Unlock()
+	if rt == nil {
+		return nil
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return &BusyError{Session: rt.s.Clone()}
+}
+
+func (e *Engine) register(rt *run) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.runs[rt.s.ID] = rt
+	e.byChannel[rt.s.ChannelID] = rt
+}
+
+func (e *Engine) unregister(rt *run) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.runs[rt.s.ID] == rt {
+		delete(e.runs, rt.s.ID)
+	}
+	if e.byChannel[rt.s.ChannelID] == rt {
+		delete(e.byChannel, rt.s.ChannelID)
+	}
+}
+
+// abandonUnposted ends a session whose first message could not be posted: nobody can see
+// its buttons, so it would only block the channel.
+func (e *Engine) abandonUnposted(ctx context.Context, rt *run) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if !rt.s.Status.Active() {
+		return
+	}
+	if err := e.end(ctx, rt, Aborted, e.clock.Now(), notePost); err != nil {
+		e.logFor(rt.s).Error("session: recording the abort failed", "err", err)
+	}
+}
+
+func (e *Engine) snapshot(rt *run) View {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return e.view(rt, e.clock.Now())
+}
+
+func (e *Engine) logFor(s *Session) *slog.Logger {
+	return e.log.With("session", s.ID, "guild", s.GuildID, "channel", s.ChannelID)
+}

@@ -1,0 +1,143 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Errors for the member. Each is matched with errors.Is; the wrapped ones carry detail.
+var (
+	// ErrNotFound: the session ended or never existed ("this session has ended").
+	ErrNotFound = errors.New("session: this session has ended")
+	// ErrNotHost: a host control was used by someone who is not the host and may not
+	// control sessions ("only the host can …").
+	ErrNotHost = errors.New("session: only the host can do that")
+	// ErrWrongPhase is wrapped by *PhaseError.
+	ErrWrongPhase = errors.New("session: not possible in this phase")
+	// ErrChannelBusy is wrapped by *BusyError.
+	ErrChannelBusy = errors.New("session: a session is already active in this channel")
+	// ErrBot: bots cannot take part.
+	ErrBot = errors.New("session: bots cannot join sessions")
+	// ErrClosed: the engine is shutting down.
+	ErrClosed = errors.New("session: engine is shutting down")
+)
+
+// Errors a Poster wraps so the engine can react.
+var (
+	// ErrGone: the channel or message was deleted or the bot lost permission there. The
+	// engine ends the session as Aborted.
+	ErrGone = errors.New("session: channel or message gone")
+	// ErrTooOld: Discord refused to edit a message older than one hour (error 30046). The
+	// engine posts a new live message instead.
+	ErrTooOld = errors.New("session: message too old to edit")
+)
+
+// PhaseError is returned when an operation does not apply to the session's status, e.g.
+// pausing a session that is still in its lobby.
+type PhaseError struct {
+	Op     string
+	Status Status
+}
+
+func (e *PhaseError) Error() string {
+	return fmt.Sprintf("session: cannot %s a session that is %s", e.Op, e.Status)
+}
+
+// Unwrap makes errors.Is(err, ErrWrongPhase) true.
+func (e *PhaseError) Unwrap() error { return ErrWrongPhase }
+
+// BusyError is returned when a channel already has an active session; Session is a
+// snapshot of it, so the reply can link its live message.
+type BusyError struct {
+	Session *Session
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("session: channel %s already has active session %d", e.Session.ChannelID, e.Session.ID)
+}
+
+// Unwrap makes errors.Is(err, ErrChannelBusy) true.
+func (e *BusyError) Unwrap() error { return ErrChannelBusy }
+
+// Store persists sessions. The engine writes every state change through it before
+// announcing that change, so that a restart continues exactly where the bot stopped.
+// Implementations must be safe for concurrent use.
+type Store interface {
+	// CreateSession stores a new active session and returns its id. If the channel already
+	// has an active session it stores nothing and returns a *BusyError carrying that one;
+	// the check and the insert must be atomic.
+	CreateSession(ctx context.Context, s *Session) (int64, error)
+	// SaveSession overwrites the stored state of an active session: status, times,
+	// participants and live message.
+	SaveSession(ctx context.Context, s *Session) error
+	// ActiveSessions returns every session whose status is Lobby, Running or Paused, with
+	// plan and participants.
+	ActiveSessions(ctx context.Context) ([]*Session, error)
+	// FinishSession stores the final state of s and its credits in one transaction. It is
+	// idempotent: calling it again for the same session records no credit twice (at most
+	// one credit per member per session).
+	FinishSession(ctx context.Context, s *Session, credits []Credit) error
+	// LoadSession returns the session with that id, active or not, or an error wrapping
+	// ErrNotFound.
+	LoadSession(ctx context.Context, id int64) (*Session, error)
+}
+
+// Poster writes session messages to a channel. Implementations pace themselves through the
+// bot's shared REST limiter and retry 429s and 5xx; they may block while queued. The
+// engine never derives timing from when these calls return.
+type Poster interface {
+	// Post sends a new message rendering v and returns its id. An error wrapping ErrGone
+	// means the channel is unusable.
+	Post(ctx context.Context, channelID string, v View) (messageID string, err error)
+	// Edit replaces the message with a rendering of v. Errors wrap ErrGone (message or
+	// channel deleted, permission lost) or ErrTooOld (older than one hour).
+	Edit(ctx context.Context, channelID, messageID string, v View) error
+}
+
+// View is a value snapshot of a session for rendering: the whole message, so that a button
+// click can be answered with a full type-7 update.
+type View struct {
+	Session Session   // copy; Participants are not shared with the engine
+	Now     time.Time // when the snapshot was taken
+	// Step is the index of the current step in Session.Plan: -1 in the lobby, len(Plan)
+	// after the end.
+	Step int
+	// StepStart and StepEnd bound the current step while Running (StepEnd is the
+	// <t:UNIX:R> countdown target). Zero otherwise.
+	StepStart, StepEnd time.Time
+	// Remaining is what is left of the current step while Paused.
+	Remaining time.Duration
+	// Next is the step after the current one (the first step in the lobby), nil if none.
+	Next *Step
+	// Credits and RealDuration (EndedAt − StartedAt, pauses included) are set once the
+	// session has ended.
+	Credits      []Credit
+	RealDuration time.Duration
+	// Note explains an unusual end (Expired, Aborted) in one short sentence.
+	Note string
+}
+
+// Actor is the member behind a request. Whether they hold Manage Messages or the server's
+// host role is decided by the caller; the engine knows who the host is.
+type Actor struct {
+	UserID string
+	Name   string
+	IsBot  bool
+	// CanControl grants host controls to a member who is not the host.
+	CanControl bool
+	// MessageID is the message whose button was clicked, empty for slash commands. When it
+	// is the session's live message, the caller answers with a type-7 update of it, which
+	// is the one write for that change, and the engine writes nothing itself.
+	MessageID string
+}
+
+// StartRequest asks for a new session in a channel.
+type StartRequest struct {
+	GuildID, ChannelID string
+	Host               Actor // joined automatically
+	RoutineName        string
+	Routine            []RoutineItem // expanded with Config.PrepGap
+	Delay              time.Duration // lobby length; 0 starts at once
+}

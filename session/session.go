@@ -1,0 +1,143 @@
+// Package session is the group-session engine: a host starts a session in a channel,
+// members join, and the engine walks everyone through a routine step by step, then credits
+// those who took part.
+//
+// Time is data: a Session stores its plan, when it started, how long it was paused and how
+// much was skipped; the current step is computed from those (Session.Position), never
+// counted by ticks, so there is no drift and a restart resumes at the right step. The
+// package is pure domain: it talks to storage, Discord and the clock through the Store,
+// Poster and clock.Clock interfaces.
+package session
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Status is where a session is in its life.
+type Status int
+
+// Statuses. Lobby, Running and Paused are active; the others are final. The zero value is
+// invalid.
+const (
+	Lobby     Status = iota + 1 // waiting for StartAt; members join
+	Running                     // walking the plan
+	Paused                      // walking the plan, clock stopped
+	Finished                    // the plan ran to its end (possibly shortened by Skip)
+	Cancelled                   // cancelled in the lobby
+	Stopped                     // stopped by a host before its end
+	Expired                     // found more than Config.LateCutoff late (bot was down) or paused for that long
+	Aborted                     // its channel or message is gone, or the bot lost permission there
+)
+
+var statusNames = map[Status]string{Lobby: "lobby", Running: "running", Paused: "paused",
+	Finished: "finished", Cancelled: "cancelled", Stopped: "stopped", Expired: "expired", Aborted: "aborted"}
+
+func (st Status) String() string {
+	if name, ok := statusNames[st]; ok {
+		return name
+	}
+	return fmt.Sprintf("Status(%d)", int(st))
+}
+
+// Active reports whether the session still occupies its channel.
+func (st Status) Active() bool { return st == Lobby || st == Running || st == Paused }
+
+// Participant is a member who joined a session.
+type Participant struct {
+	UserID string
+	Name   string
+	// JoinedAt is the first join; a member who leaves and joins again keeps it, so that
+	// rejoining never costs credit.
+	JoinedAt time.Time
+	// JoinedStep is the index of the step running at the first join; -1 in the lobby.
+	JoinedStep int
+	// JoinedActive is the session's active time (Session.ActiveTime) at the first join.
+	JoinedActive time.Duration
+	LeftAt       time.Time // zero while present
+}
+
+// Present reports whether the member is in the session now.
+func (p Participant) Present() bool { return p.LeftAt.IsZero() }
+
+// Session is everything needed to run, resume and credit one group session.
+type Session struct {
+	ID          int64
+	GuildID     string
+	ChannelID   string
+	HostID      string
+	RoutineName string
+	Plan        Plan
+	Status      Status
+
+	CreatedAt    time.Time
+	StartAt      time.Time     // planned start: the end of the lobby
+	StartedAt    time.Time     // actual start; zero in the lobby
+	PausedAt     time.Time     // zero unless Paused
+	PausedTotal  time.Duration // completed pauses; the current one is PausedAt..now
+	SkippedTotal time.Duration // plan time jumped over by Skip
+	EndedAt      time.Time     // zero while active
+
+	Participants []Participant
+
+	LiveMessageID       string    // the message the engine edits, empty before the first post
+	LiveMessagePostedAt time.Time // when LiveMessageID was posted (Discord limits edits after an hour)
+}
+
+// Clone returns a copy that shares nothing mutable with s (the Plan is immutable).
+func (s *Session) Clone() *Session {
+	c := *s
+	c.Participants = slices.Clone(s.Participants)
+	return &c
+}
+
+// Offset is the plan time reached at now: active time plus skipped time. It stops moving
+// while paused and after the end.
+func (s *Session) Offset(now time.Time) time.Duration {
+	return s.ActiveTime(now) + s.SkippedTotal
+}
+
+// ActiveTime is how long the session has been running at now, pauses excluded. Skipped
+// plan time is not included: skipping does not make a session run longer.
+func (s *Session) ActiveTime(now time.Time) time.Duration {
+	if s.StartedAt.IsZero() {
+		return 0
+	}
+	at := now
+	if !s.EndedAt.IsZero() && s.EndedAt.Before(at) {
+		at = s.EndedAt
+	}
+	if !s.PausedAt.IsZero() && s.PausedAt.Before(at) {
+		at = s.PausedAt
+	}
+	return at.Sub(s.StartedAt) - s.PausedTotal
+}
+
+// Position computes the current step at now from the stored times. index is -1 before the
+// start; done is true once the plan is over (index is then len(Plan)). stepStart and stepEnd
+// are the wall-clock bounds of the current step if the session keeps running from now; while
+// paused they are relative to now, so stepEnd−now is the remaining time of the step.
+func (s *Session) Position(now time.Time) (index int, stepStart, stepEnd time.Time, done bool) {
+	if s.StartedAt.IsZero() {
+		return -1, time.Time{}, time.Time{}, false
+	}
+	offset := s.Offset(now)
+	index, start, done := s.Plan.locate(offset)
+	if done {
+		return index, time.Time{}, time.Time{}, true
+	}
+	stepStart = now.Add(start - offset)
+	return index, stepStart, stepStart.Add(s.Plan[index].Duration), false
+}
+
+// PlannedEnd is when a running session reaches the end of its plan if nothing else
+// changes. It is meaningful only once started and not paused.
+func (s *Session) PlannedEnd() time.Time {
+	return s.StartedAt.Add(s.PausedTotal + s.Plan.Total() - s.SkippedTotal)
+}
+
+// participant returns the index of userID in Participants, or -1.
+func (s *Session) participant(userID string) int {
+	return slices.IndexFunc(s.Participants, func(p Participant) bool { return p.UserID == userID })
+}
