@@ -56,8 +56,9 @@ type Bot struct {
 	appID    string
 }
 
-// New builds a bot for cmds. It does not connect yet.
-func New(opts Options, cmds []commands.Command) (*Bot, error) {
+// New builds a bot. It connects only when Open is called, so that a Messenger can
+// be handed to the commands first.
+func New(opts Options) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -69,10 +70,6 @@ func New(opts Options, cmds []commands.Command) (*Bot, error) {
 	}
 	if opts.Transport == nil {
 		opts.Transport = http.DefaultTransport
-	}
-	r, err := newRouter(cmds)
-	if err != nil {
-		return nil, err
 	}
 	transport, err := newAPITransport(opts.APIURL, opts.Transport)
 	if err != nil {
@@ -90,7 +87,7 @@ func New(opts Options, cmds []commands.Command) (*Bot, error) {
 	s.StateEnabled = false
 	bridgeDiscordgoLogs()
 
-	b := &Bot{opts: opts, session: s, router: r, commands: cmds, log: opts.Logger}
+	b := &Bot{opts: opts, session: s, log: opts.Logger}
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway resumed") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected; reconnecting") })
@@ -101,9 +98,14 @@ func New(opts Options, cmds []commands.Command) (*Bot, error) {
 // callers (the session messenger); handlers never see it.
 func (b *Bot) Session() *discordgo.Session { return b.session }
 
-// Open connects to the gateway, registers every command with one bulk overwrite and
-// logs the invite URL.
-func (b *Bot) Open(ctx context.Context) error {
+// Open starts routing interactions to cmds, connects to the gateway, registers
+// every command with one bulk overwrite and logs the invite URL.
+func (b *Bot) Open(ctx context.Context, cmds []commands.Command) error {
+	r, err := newRouter(cmds)
+	if err != nil {
+		return err
+	}
+	b.router, b.commands = r, cmds
 	if err := b.session.Open(); err != nil {
 		return explainConnectError(err)
 	}

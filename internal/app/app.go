@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/commands"
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/storage"
@@ -40,11 +41,14 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	cat, err := catalog.Load(cfg.Catalog.ExtraPath)
+	if err != nil {
+		return nil, err
+	}
 	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Now)
 	if err != nil {
 		return nil, err
 	}
-	cmds := commands.All(commands.Deps{})
 	b, err := bot.New(bot.Options{
 		Token:      cfg.Discord.Token.Reveal(),
 		APIURL:     cfg.Discord.APIURL,
@@ -53,12 +57,18 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		Now:        opts.Now,
 		DeferAfter: opts.DeferAfter,
 		Transport:  opts.Transport,
-	}, cmds)
+	})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := b.Open(ctx); err != nil {
+	cmds := commands.All(commands.Deps{
+		Catalog:         cat,
+		Store:           db,
+		Now:             opts.Now,
+		DefaultTimezone: cfg.Defaults.Timezone,
+	})
+	if err := b.Open(ctx, cmds); err != nil {
 		db.Close()
 		return nil, err
 	}
