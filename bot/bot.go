@@ -54,6 +54,9 @@ type Bot struct {
 	closing  bool
 	inflight sync.WaitGroup
 	appID    string
+	// respond sends an interaction callback; a seam so the routing benchmark can run
+	// without a network.
+	respond func(*discordgo.Interaction, *discordgo.InteractionResponse, ...discordgo.RequestOption) error
 }
 
 // New builds a bot. It connects only when Open is called, so that a Messenger can
@@ -87,16 +90,22 @@ func New(opts Options) (*Bot, error) {
 	s.StateEnabled = false
 	bridgeDiscordgoLogs()
 
-	b := &Bot{opts: opts, session: s, log: opts.Logger}
+	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond}
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway resumed") })
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected; reconnecting") })
+	s.AddHandler(b.onDisconnect)
 	return b, nil
 }
 
-// Session exposes the discordgo session to the other adapters of this package's
-// callers (the session messenger); handlers never see it.
-func (b *Bot) Session() *discordgo.Session { return b.session }
+// onDisconnect logs a dropped gateway; discordgo reconnects and resumes by itself.
+func (b *Bot) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
+	b.mu.Lock()
+	closing := b.closing
+	b.mu.Unlock()
+	if !closing {
+		b.log.Warn("gateway connection lost; reconnecting")
+	}
+}
 
 // Open starts routing interactions to cmds, connects to the gateway, registers
 // every command with one bulk overwrite and logs the invite URL.

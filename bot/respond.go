@@ -221,7 +221,7 @@ func isForbidden(err error) bool {
 }
 
 func (b *Bot) send(i *discordgo.Interaction, resp *discordgo.InteractionResponse) {
-	if err := b.session.InteractionRespond(i, resp); err != nil {
+	if err := b.respond(i, resp); err != nil {
 		b.log.Error("answering the interaction failed", b.attrs(i, err)...)
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SafetyNote is shown by /help and wherever an exercise is shown.
-const SafetyNote = "Check with a doctor or physiotherapist before you start, especially with a back condition, " +
+const SafetyNote = "Get a healthcare professional's approval before you start, especially with a back condition, " +
 	"and stop at once if anything hurts."
 
 // helpColor is the accent of informational embeds.
