@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the CLI in-process with the given environment.
+func runCLI(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	root := newRootCommand(strings.NewReader(""), &out, &out, env)
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+func TestCheckConfig(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.yaml")
+	os.WriteFile(broken, []byte("discord:\n  token: [\n"), 0o600)
+	tests := []struct {
+		name    string
+		env     []string
+		args    []string
+		wantErr string
+		wantOut string
+	}{
+		{name: "no token", args: []string{"check-config"}, wantErr: "STRETCHBOT_DISCORD_TOKEN"},
+		{name: "explicit missing file", args: []string{"check-config", "--config", filepath.Join(dir, "nope.yaml")}, wantErr: "cannot read config file"},
+		{name: "malformed file", args: []string{"check-config", "--config", broken}, wantErr: "is not valid YAML"},
+		{name: "valid", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real"}, args: []string{"check-config"}, wantOut: "config is valid"},
+		{name: "version", args: []string{"version"}, wantOut: "stretchbot dev"},
+		{name: "unknown subcommand", args: []string{"strech"}, wantErr: "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(dir) // the default ./config.yaml must not be picked up from the repo
+			out, err := runCLI(t, tt.env, tt.args...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !strings.Contains(out, tt.wantOut) {
+				t.Fatalf("out = %q, err = %v; want %q", out, err, tt.wantOut)
+			}
+			if strings.Contains(out, "test-token-not-real") {
+				t.Fatal("the token was printed")
+			}
+		})
+	}
+}
