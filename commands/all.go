@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -15,11 +16,23 @@ type Deps struct {
 	Now func() time.Time
 	// DefaultTimezone is defaults.timezone, for members and servers that set none.
 	DefaultTimezone string
+	// PrepGap is session.prep_gap, the time to get ready between a routine's exercises,
+	// counted into every total time shown.
+	PrepGap time.Duration
+	// Sessions runs the group sessions of /session.
+	Sessions *session.Engine
 }
 
 // All returns every slash command, in the order /help lists them. The same list is
 // registered with Discord and routed by the bot.
 func All(d Deps) []Command {
-	var cmds []Command
+	cmds := []Command{
+		exerciseCommand(d.Catalog),
+		exercisesCommand(d.Catalog),
+		routineCommand(d.Catalog, d.Store, d.PrepGap),
+		sessionCommandFor(d),
+		safetyCommand(d.Catalog),
+		tipsCommand(d.Catalog),
+	}
 	return append(cmds, help(cmds))
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/commands"
 	"github.com/stretchbot/stretchbot/config"
+	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -23,13 +25,17 @@ type Options struct {
 	Now        func() time.Time
 	Transport  http.RoundTripper
 	DeferAfter time.Duration
+	// Clock drives the session engine's timers; clock.Real() when nil. Tests pass a fake
+	// (and its Now as Now) to run a routine in milliseconds.
+	Clock clock.Clock
 }
 
 // App is a started bot and everything it owns.
 type App struct {
-	db  *storage.DB
-	bot *bot.Bot
-	log *slog.Logger
+	db       *storage.DB
+	bot      *bot.Bot
+	sessions *session.Engine
+	log      *slog.Logger
 }
 
 // Start opens the database, builds the commands, connects to Discord and registers
@@ -40,6 +46,9 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real()
 	}
 	cat, err := catalog.Load(cfg.Catalog.ExtraPath)
 	if err != nil {
@@ -62,23 +71,34 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		db.Close()
 		return nil, err
 	}
+	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger},
+		db, commands.NewSessionPoster(b.NewMessenger(), bot.RESTErrorCode), opts.Clock)
 	cmds := commands.All(commands.Deps{
 		Catalog:         cat,
 		Store:           db,
 		Now:             opts.Now,
 		DefaultTimezone: cfg.Defaults.Timezone,
+		PrepGap:         cfg.Session.PrepGap,
+		Sessions:        sessions,
 	})
 	if err := b.Open(ctx, cmds); err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &App{db: db, bot: b, log: opts.Logger}, nil
+	a := &App{db: db, bot: b, sessions: sessions, log: opts.Logger}
+	// Sessions resume only once the gateway is up, so their buttons can be answered.
+	if err := sessions.Restore(ctx); err != nil {
+		return nil, errors.Join(err, a.Close(ctx))
+	}
+	return a, nil
 }
 
 // Close shuts down in order: stop taking interactions and let handlers finish
-// their writes, then close the database.
+// their writes, stop the session timers and wait for transitions in flight (sessions
+// stay active in the database and resume at the next start), then close the database.
 func (a *App) Close(ctx context.Context) error {
-	return errors.Join(a.bot.Close(ctx), a.db.Close())
+	botErr := a.bot.Close(ctx)
+	return errors.Join(botErr, a.sessions.Shutdown(ctx), a.db.Close())
 }
 
 // Run starts the bot and serves until ctx is cancelled (SIGINT/SIGTERM), then

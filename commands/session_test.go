@@ -1,0 +1,306 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/session"
+	"github.com/stretchbot/stretchbot/storage"
+)
+
+var sessionT0 = time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
+
+// restError stands in for a Discord REST error in these tests (bot.RESTErrorCode reads
+// the real ones; commands cannot import bot).
+type restError struct{ status, code int }
+
+func (e *restError) Error() string { return fmt.Sprintf("HTTP %d, code %d", e.status, e.code) }
+
+func testRESTCode(err error) (int, int) {
+	var re *restError
+	if errors.As(err, &re) {
+		return re.status, re.code
+	}
+	return 0, 0
+}
+
+// sent is one message write the fake sender received.
+type sent struct {
+	op, channel, message string
+	embed                *discordgo.MessageEmbed
+}
+
+// fakeSender records writes and answers with fresh message IDs, or with fail's error.
+type fakeSender struct {
+	mu     sync.Mutex
+	writes []sent
+	fail   func(op string) error
+}
+
+func (f *fakeSender) Send(_ context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	return f.record("send", channelID, "", msg.Embeds[0])
+}
+
+func (f *fakeSender) Edit(_ context.Context, edit *discordgo.MessageEdit) (*discordgo.Message, error) {
+	return f.record("edit", edit.Channel, edit.ID, (*edit.Embeds)[0])
+}
+
+func (f *fakeSender) record(op, channel, message string, embed *discordgo.MessageEmbed) (*discordgo.Message, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		if err := f.fail(op); err != nil {
+			return nil, err
+		}
+	}
+	if op == "send" {
+		message = fmt.Sprintf("m%d", len(f.writes)+1)
+	}
+	f.writes = append(f.writes, sent{op, channel, message, embed})
+	return &discordgo.Message{ID: message, ChannelID: channel}, nil
+}
+
+func (f *fakeSender) all() []sent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]sent(nil), f.writes...)
+}
+
+type sessionFixture struct {
+	t      *testing.T
+	clk    *clock.Fake
+	db     *storage.DB
+	sender *fakeSender
+	cmd    Command
+}
+
+var (
+	hostMember  = Member{ID: "u1", Name: "Hana"}
+	plainMember = Member{ID: "u2", Name: "Mo"}
+	modMember   = Member{ID: "u3", Name: "Mod", Permissions: discordgo.PermissionManageMessages}
+	roleMember  = Member{ID: "u4", Name: "Rol", Roles: []string{"hosts"}}
+)
+
+// newSessionFixture wires /session to a real engine and database with a fake clock and a
+// fake Discord sender. The server has a custom routine "Quick" (2 × 5 s, no prep gap).
+func newSessionFixture(t *testing.T) *sessionFixture {
+	t.Helper()
+	ctx := context.Background()
+	clk := clock.NewFake(sessionT0)
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cat, err := catalog.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateRoutine(ctx, storage.Routine{GuildID: "g", Name: "Quick", Steps: "cat-stretch 5s x2", CreatedBy: "u1"}, 50); err != nil {
+		t.Fatal(err)
+	}
+	f := &sessionFixture{t: t, clk: clk, db: db, sender: &fakeSender{}}
+	engine := session.New(session.Config{}, db, NewSessionPoster(f.sender, testRESTCode), clk)
+	t.Cleanup(func() { engine.Shutdown(ctx) })
+	f.cmd = sessionCommandFor(Deps{Catalog: cat, Store: db, Sessions: engine})
+	return f
+}
+
+func (f *sessionFixture) slash(m Member, sub string, opts ...*discordgo.ApplicationCommandInteractionDataOption) (*Reply, error) {
+	req := &Request{GuildID: "g", ChannelID: "c", Member: m, Subcommand: sub, Options: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
+	for _, o := range opts {
+		req.Options[o.Name] = o
+	}
+	return f.cmd.Handle(context.Background(), req)
+}
+
+func (f *sessionFixture) start(m Member, routine string) (*Reply, error) {
+	return f.slash(m, "start", &discordgo.ApplicationCommandInteractionDataOption{Name: "routine",
+		Type: discordgo.ApplicationCommandOptionString, Value: routine})
+}
+
+// click presses button action of session 1 on message messageID.
+func (f *sessionFixture) click(m Member, messageID, action string) (*Reply, error) {
+	for _, c := range f.cmd.Components {
+		if c.Pattern == "session/{id}/"+action {
+			return c.Handle(context.Background(), &Request{GuildID: "g", ChannelID: "c", Member: m,
+				CustomID: "session/1/" + action, Params: map[string]string{"id": "1"}, MessageID: messageID})
+		}
+	}
+	f.t.Fatalf("no component for %s", action)
+	return nil, nil
+}
+
+func replyText(r *Reply) string {
+	var b strings.Builder
+	b.WriteString(r.Content)
+	for _, e := range r.Embeds {
+		fmt.Fprintf(&b, "\n%s\n%s", e.Title, e.Description)
+		for _, fl := range e.Fields {
+			fmt.Fprintf(&b, "\n%s: %s", fl.Name, fl.Value)
+		}
+	}
+	return b.String()
+}
+
+func (f *sessionFixture) must(r *Reply, err error) *Reply {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return r
+}
+
+func wantUserError(t *testing.T, err error, fragment string) {
+	t.Helper()
+	u, ok := AsUserError(err)
+	if !ok || !strings.Contains(u.Message, fragment) {
+		t.Fatalf("error = %v, want a user error containing %q", err, fragment)
+	}
+}
+
+func TestSessionRunsFromSlashCommandToSummary(t *testing.T) {
+	f := newSessionFixture(t)
+	r := f.must(f.start(hostMember, "quick"))
+	if !r.Ephemeral || !strings.Contains(r.Content, "https://discord.com/channels/g/c/m1") {
+		t.Fatalf("start reply = %+v, want a private link to the lobby", r)
+	}
+	if w := f.sender.all(); len(w) != 1 || w[0].op != "send" || !strings.Contains(w[0].embed.Title, "Quick") {
+		t.Fatalf("writes after start = %+v, want one lobby post", w)
+	}
+
+	// Join on the live message: a full type-7 update, and no write of our own; twice is once.
+	for range 2 {
+		r = f.must(f.click(plainMember, "m1", "join"))
+		if !r.Update || len(r.Components) == 0 || !strings.Contains(replyText(r), "Joined (2)") {
+			t.Fatalf("join reply = %s, want an update listing two members", replyText(r))
+		}
+	}
+	_, err := f.click(plainMember, "m1", "start")
+	wantUserError(t, err, "Only the host")
+
+	r = f.must(f.click(modMember, "m1", "start")) // Manage Messages may control
+	if text := replyText(r); !r.Update || !strings.Contains(text, "rep 1 of 2") {
+		t.Fatalf("start-now reply = %s, want the first step", text)
+	}
+	if _, err := f.db.UpdateGuildSettings(context.Background(), "g", func(s *storage.GuildSettings) { s.HostRoleID = "hosts" }); err != nil {
+		t.Fatal(err)
+	}
+	r = f.must(f.click(roleMember, "m1", "pause")) // so may the host role
+	if !strings.Contains(replyText(r), "Paused") {
+		t.Fatalf("pause reply = %s", replyText(r))
+	}
+	f.must(f.click(hostMember, "m1", "resume"))
+	if n := len(f.sender.all()); n != 1 {
+		t.Fatalf("%d writes; clicks on the live message must be answered by the click's update alone", n)
+	}
+
+	f.clk.Advance(10 * time.Second)
+	w := f.sender.all()
+	last := w[len(w)-1]
+	if last.op != "edit" || last.message != "m1" || !strings.Contains(last.embed.Title, "Session complete") {
+		t.Fatalf("last write = %+v, want the summary edited into m1", last)
+	}
+	credits, err := f.db.SessionCredits(context.Background(), 1)
+	if err != nil || len(credits) != 2 {
+		t.Fatalf("credits = %+v, %v; want host and member", credits, err)
+	}
+
+	// A click after the end shows the final state instead of failing.
+	r = f.must(f.click(plainMember, "m1", "join"))
+	if !r.Update || len(r.Components) != 0 || !strings.Contains(replyText(r), "Session complete") {
+		t.Fatalf("click after the end = %s, want the summary without buttons", replyText(r))
+	}
+}
+
+func TestSecondStartLinksTheRunningSession(t *testing.T) {
+	f := newSessionFixture(t)
+	f.must(f.start(hostMember, "desk-break"))
+	_, err := f.start(plainMember, "Quick")
+	wantUserError(t, err, "already running in this channel: https://discord.com/channels/g/c/m1")
+}
+
+func TestSessionStopStatusAndMistakes(t *testing.T) {
+	f := newSessionFixture(t)
+	_, err := f.slash(hostMember, "status")
+	wantUserError(t, err, "no session running")
+	_, err = f.start(hostMember, "quik strech")
+	wantUserError(t, err, "No routine called")
+	_, err = f.start(Member{ID: "b", Name: "Bot", IsBot: true}, "Quick")
+	wantUserError(t, err, "Bots can't")
+
+	f.must(f.start(hostMember, "Quick"))
+	r := f.must(f.slash(plainMember, "status"))
+	if !r.Ephemeral || len(r.Components) != 0 || !strings.Contains(replyText(r), "Group session: Quick") {
+		t.Fatalf("status = %+v", r)
+	}
+	_, err = f.slash(plainMember, "stop")
+	wantUserError(t, err, "can cancel this session")
+
+	r = f.must(f.slash(hostMember, "stop")) // in the lobby, stop cancels
+	if !strings.Contains(r.Content, "cancelled") {
+		t.Fatalf("stop in lobby = %q", r.Content)
+	}
+	w := f.sender.all()
+	if last := w[len(w)-1]; last.op != "edit" || !strings.Contains(last.embed.Title, "cancelled") {
+		t.Fatalf("last write = %+v, want the live message edited to cancelled", last)
+	}
+	// The channel is free again.
+	f.must(f.start(hostMember, "Quick"))
+}
+
+func TestClickOnAnOlderMessageConfirmsPrivately(t *testing.T) {
+	f := newSessionFixture(t)
+	f.must(f.start(hostMember, "Quick"))
+	r := f.must(f.click(plainMember, "an-old-message", "join"))
+	if r.Update || !r.Ephemeral || !strings.Contains(r.Content, "/m1") {
+		t.Fatalf("reply = %+v, want a private confirmation linking the live message", r)
+	}
+}
+
+func TestRoutineAutocompleteOffersCustomAndBuiltIn(t *testing.T) {
+	f := newSessionFixture(t)
+	req := &Request{GuildID: "g", Subcommand: "start", Focused: "routine", Options: map[string]*discordgo.ApplicationCommandInteractionDataOption{
+		"routine": {Name: "routine", Type: discordgo.ApplicationCommandOptionString, Value: ""}}}
+	choices, err := f.cmd.Complete(context.Background(), req)
+	if err != nil || len(choices) < 2 || choices[0].Name != "Quick" {
+		t.Fatalf("choices = %+v, %v; want the server's routine first, then built-in ones", choices, err)
+	}
+}
+
+func TestPosterMapsDiscordRefusals(t *testing.T) {
+	tests := []struct {
+		err  error
+		want error
+	}{
+		{&restError{403, 50013}, session.ErrGone},
+		{&restError{403, 50001}, session.ErrGone},
+		{&restError{404, 10003}, session.ErrGone},
+		{&restError{404, 10008}, session.ErrGone},
+		{&restError{400, 30046}, session.ErrTooOld},
+		{&restError{500, 0}, nil},
+	}
+	for _, tt := range tests {
+		sender := &fakeSender{fail: func(string) error { return tt.err }}
+		p := NewSessionPoster(sender, testRESTCode)
+		v := session.View{Session: session.Session{ID: 1, Status: session.Cancelled}}
+		_, postErr := p.Post(context.Background(), "c", v)
+		editErr := p.Edit(context.Background(), "c", "m", v)
+		for _, err := range []error{postErr, editErr} {
+			if !errors.Is(err, tt.err) || (tt.want != nil) != errors.Is(err, tt.want) ||
+				tt.want == nil && (errors.Is(err, session.ErrGone) || errors.Is(err, session.ErrTooOld)) {
+				t.Errorf("%v became %v, want it wrapped with %v", tt.err, err, tt.want)
+			}
+		}
+	}
+}

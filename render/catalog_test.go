@@ -1,0 +1,240 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/catalog"
+)
+
+func loadCatalog(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	cat, err := catalog.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// checkLimits fails the test for any part of the message that breaks Discord's limits.
+func checkLimits(t *testing.T, what string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) {
+	t.Helper()
+	total := 0
+	for _, e := range embeds {
+		checkLen(t, what+" title", e.Title, 1, EmbedTitleMax)
+		checkLen(t, what+" description", e.Description, 0, EmbedDescriptionMax)
+		if len(e.Fields) > EmbedFieldsMax {
+			t.Errorf("%s has %d fields, limit %d", what, len(e.Fields), EmbedFieldsMax)
+		}
+		for _, f := range e.Fields {
+			checkLen(t, what+" field name", f.Name, 1, EmbedFieldNameMax)
+			checkLen(t, what+" field "+f.Name, f.Value, 1, EmbedFieldValueMax)
+		}
+		if e.Footer != nil {
+			checkLen(t, what+" footer", e.Footer.Text, 1, EmbedFooterMax)
+		}
+		total += embedLength(e)
+	}
+	if total > EmbedsTotalMax {
+		t.Errorf("%s embeds total %d characters, limit %d", what, total, EmbedsTotalMax)
+	}
+	for _, row := range components {
+		buttons := row.(discordgo.ActionsRow).Components
+		if len(buttons) > ButtonsPerRow {
+			t.Errorf("%s has %d buttons in a row, limit %d", what, len(buttons), ButtonsPerRow)
+		}
+		for _, b := range buttons {
+			checkLen(t, what+" custom ID", b.(discordgo.Button).CustomID, 1, CustomIDMax)
+		}
+	}
+}
+
+func checkLen(t *testing.T, what, s string, minLen, maxLen int) {
+	t.Helper()
+	if n := utf8.RuneCountInString(s); n < minLen || n > maxLen {
+		t.Errorf("%s is %d characters, want %d to %d: %.80q", what, n, minLen, maxLen, s)
+	}
+}
+
+func one(e *discordgo.MessageEmbed) []*discordgo.MessageEmbed { return []*discordgo.MessageEmbed{e} }
+
+// TestEverythingFitsDiscordsLimits renders every exercise, routine, tip, the safety notes
+// and every page of every /exercises filter, and checks each against Discord's limits.
+func TestEverythingFitsDiscordsLimits(t *testing.T) {
+	cat := loadCatalog(t)
+	for _, ex := range cat.Exercises() {
+		checkLimits(t, "exercise "+ex.ID, one(Exercise(cat, ex)), nil)
+	}
+	for _, r := range cat.Routines() {
+		checkLimits(t, "routine "+r.ID, one(Routine(cat, r, 2*time.Minute)), nil)
+	}
+	checkLimits(t, "routine list", one(RoutineList(cat.Routines(), nil, 10*time.Second)), nil)
+	for _, tip := range cat.Tips() {
+		checkLimits(t, "tip "+tip.ID, one(Tips(cat, tip)), nil)
+	}
+	checkLimits(t, "all tips", one(Tips(cat, nil)), nil)
+	checkLimits(t, "safety", one(Safety(cat)), nil)
+
+	categories := append([]catalog.Choice{{}}, cat.CategoryChoices()...)
+	equipment := append([]catalog.Choice{{}}, cat.EquipmentChoices()...)
+	for _, c := range categories {
+		for _, e := range equipment {
+			list := cat.List(c.Value, e.Value)
+			pages := PageCount(len(list))
+			for page := 1; page <= pages; page++ {
+				what := fmt.Sprintf("exercises %q/%q page %d", c.Value, e.Value, page)
+				buttons := PageButtons(page, pages, func(p int) string { return fmt.Sprintf("exercises/page/%d", p) })
+				checkLimits(t, what, one(ExerciseList(list, "Category: "+c.Name+" · Equipment: "+e.Name, page)), buttons)
+			}
+		}
+	}
+}
+
+// TestWorstCaseCustomRoutinesFit fills a server with the most routines of the longest
+// names, every character one that escaping doubles, and the most steps.
+func TestWorstCaseCustomRoutinesFit(t *testing.T) {
+	cat := loadCatalog(t)
+	var steps []catalog.RoutineStep
+	for range catalog.MaxSteps {
+		steps = append(steps, catalog.RoutineStep{Exercise: "exercise-ball-face-down", Hold: catalog.MaxHold,
+			Reps: catalog.MaxReps, Rest: catalog.MaxRest, Side: catalog.SideRight})
+	}
+	custom := make([]catalog.Routine, 50)
+	for i := range custom {
+		custom[i] = catalog.Routine{ID: fmt.Sprint(i), Name: strings.Repeat("*", 48) + fmt.Sprintf("%02d", i), Steps: steps}
+	}
+	list := RoutineList(cat.Routines(), custom, 2*time.Minute)
+	checkLimits(t, "routine list", one(list), nil)
+	if !strings.Contains(list.Description, "more") {
+		t.Errorf("a cut routine list should say how many it left out:\n%s", list.Description)
+	}
+	checkLimits(t, "routine", one(Routine(cat, &custom[0], 2*time.Minute)), nil)
+}
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"eleven char", 10, "eleven ch…"},
+		{"Kindhaltung über alles", 8, "Kindhal…"},
+		{"🧘🧘🧘", 2, "🧘…"},
+		{"anything", 0, ""},
+	}
+	for _, tt := range tests {
+		got := Truncate(tt.in, tt.max)
+		if got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
+
+func TestEscapeNeutralizesMarkdownAndMentions(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Morning flow", "Morning flow"},
+		{"@everyone stretch", "@\u200beveryone stretch"},
+		{"@here", "@\u200bhere"},
+		{"<@123456789012345678> hi", "<\u200b@\u200b123456789012345678\\> hi"},
+		{"<@&42>", "<\u200b@\u200b&42\\>"},
+		{"**bold** _it_ ~~s~~ `c` ||x|| # h [l](u)", `\*\*bold\*\* \_it\_ \~\~s\~\~ \` + "`c\\`" + ` \|\|x\|\| \# h \[l\](u)`},
+		{`back\slash`, `back\\slash`},
+	}
+	for _, tt := range tests {
+		if got := Escape(tt.in); got != tt.want {
+			t.Errorf("Escape(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLinesWithin(t *testing.T) {
+	lines := []string{"aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc", "dddddddddd"} // 43 characters joined
+	if got := linesWithin(lines, 43); got != strings.Join(lines, "\n") {
+		t.Errorf("all fit: %q", got)
+	}
+	got := linesWithin(lines, 35)
+	if got != "aaaaaaaaaa\nbbbbbbbbbb\n… and 2 more" {
+		t.Errorf("cut: %q", got)
+	}
+	if n := utf8.RuneCountInString(got); n > 35 {
+		t.Errorf("cut text is %d characters, limit 35", n)
+	}
+}
+
+func TestFitEmbedKeepsTheTotalWithinLimits(t *testing.T) {
+	e := &discordgo.MessageEmbed{Title: strings.Repeat("t", 300), Description: strings.Repeat("d", 5000)}
+	for range 30 {
+		e.Fields = append(e.Fields, field(strings.Repeat("n", 300), strings.Repeat("v", 2000)))
+	}
+	e.Footer = footer(strings.Repeat("f", 3000))
+	checkLimits(t, "overfull embed", one(fitEmbed(e)), nil)
+	if len(e.Fields) == 0 || !strings.HasSuffix(e.Fields[0].Value, "…") {
+		t.Errorf("fields should be cut, not all dropped: %d fields", len(e.Fields))
+	}
+}
+
+func TestExerciseListPages(t *testing.T) {
+	var list []*catalog.Exercise
+	for i := range 23 {
+		list = append(list, &catalog.Exercise{ID: fmt.Sprintf("ex-%d", i), Name: fmt.Sprintf("Exercise %d", i), Summary: "Do it."})
+	}
+	if got := PageCount(len(list)); got != 3 {
+		t.Fatalf("PageCount(23) = %d, want 3", got)
+	}
+	tests := []struct {
+		page             int
+		first, last      string
+		footer           string
+		prevOff, nextOff bool
+	}{
+		{1, "ex-0", "ex-9", "Page 1 of 3", true, false},
+		{2, "ex-10", "ex-19", "Page 2 of 3", false, false},
+		{3, "ex-20", "ex-22", "Page 3 of 3", false, true},
+		{9, "ex-20", "ex-22", "Page 3 of 3", false, true}, // a page past the end shows the last
+	}
+	for _, tt := range tests {
+		e := ExerciseList(list, "", tt.page)
+		if !strings.Contains(e.Description, "`"+tt.first+"`") || !strings.Contains(e.Description, "`"+tt.last+"`") ||
+			!strings.HasPrefix(e.Footer.Text, tt.footer) {
+			t.Errorf("page %d: %q / %q", tt.page, e.Description, e.Footer.Text)
+		}
+		page := min(tt.page, 3)
+		row := PageButtons(page, 3, func(p int) string { return fmt.Sprint(p) })[0].(discordgo.ActionsRow)
+		prev, next := row.Components[0].(discordgo.Button), row.Components[1].(discordgo.Button)
+		if prev.Disabled != tt.prevOff || next.Disabled != tt.nextOff || prev.CustomID == next.CustomID {
+			t.Errorf("page %d buttons: prev %+v next %+v", tt.page, prev, next)
+		}
+	}
+	if PageButtons(1, 1, func(int) string { return "x" }) != nil {
+		t.Error("a single page should have no buttons")
+	}
+}
+
+func TestSafetyAndTipsShowEveryEntry(t *testing.T) {
+	cat := loadCatalog(t)
+	safety := Safety(cat)
+	if len(safety.Fields) != len(cat.Safety()) {
+		t.Errorf("safety shows %d notes, catalog has %d", len(safety.Fields), len(cat.Safety()))
+	}
+	for i, n := range cat.Safety() {
+		if safety.Fields[i].Name != n.Title || !strings.Contains(safety.Fields[i].Value, n.Body[0]) {
+			t.Errorf("safety field %d = %+v, want note %q", i, safety.Fields[i], n.Title)
+		}
+	}
+	all := Tips(cat, nil)
+	if len(all.Fields) != len(cat.Tips()) {
+		t.Errorf("tips show %d, catalog has %d", len(all.Fields), len(cat.Tips()))
+	}
+	tip := cat.Tips()[0]
+	single := Tips(cat, tip)
+	if single.Title != tip.Title || !strings.Contains(single.Description, tip.Body[0]) || single.Footer == nil {
+		t.Errorf("one tip = %+v", single)
+	}
+}

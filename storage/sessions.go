@@ -1,0 +1,405 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stretchbot/stretchbot/session"
+)
+
+var _ session.Store = (*DB)(nil)
+
+// activeStatuses is the SQL list of the statuses for which session.Status.Active is true.
+// The partial unique index in 0003_sessions.sql repeats it; TestActiveStatusesMatchDomain
+// keeps the two in step with the session package.
+const activeStatuses = `('lobby', 'running', 'paused')`
+
+// sessionColumns are read by scanSession, in this order.
+const sessionColumns = `id, guild_id, channel_id, host_id, routine_name, plan_json, status, created_at, start_at,
+	started_at, paused_at, paused_total_ns, skipped_total_ns, ended_at, live_message_id, live_message_posted_at`
+
+// CreateSession stores a new active session with its participants and returns its id. If
+// the channel already has an active session it stores nothing and returns a
+// *session.BusyError carrying that session. The check and the insert share one write
+// transaction, which takes SQLite's write lock at BEGIN, so two starts cannot both pass the
+// check; the partial unique index backs this up.
+func (db *DB) CreateSession(ctx context.Context, s *session.Session) (int64, error) {
+	planJSON, err := encodePlan(s.Plan)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		existing, err := scanSession(tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions
+			WHERE channel_id = ? AND status IN `+activeStatuses, s.ChannelID))
+		switch {
+		case err == nil:
+			if existing.Participants, err = participants(ctx, tx, existing.ID); err != nil {
+				return err
+			}
+			return &session.BusyError{Session: existing}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO sessions (guild_id, channel_id, host_id, routine_name, plan_json,
+			status, created_at, start_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.GuildID, s.ChannelID, s.HostID, s.RoutineName, planJSON, s.Status.String(),
+			encodeTime(s.CreatedAt), encodeTime(s.StartAt))
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		stored := *s
+		stored.ID = id
+		return writeState(ctx, tx, &stored)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("create session in channel %s: %w", s.ChannelID, err)
+	}
+	return id, nil
+}
+
+// SaveSession overwrites the stored state of an active session: status, times,
+// participants and live message. A session that is no longer active (or never existed)
+// yields an error wrapping session.ErrNotFound, so a late save can never revive an ended
+// session.
+func (db *DB) SaveSession(ctx context.Context, s *session.Session) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		status, err := storedStatus(ctx, tx, s.ID)
+		if err != nil {
+			return err
+		}
+		if !status.Active() {
+			return fmt.Errorf("session is %s: %w", status, session.ErrNotFound)
+		}
+		return writeState(ctx, tx, s)
+	})
+	if err != nil {
+		return fmt.Errorf("save session %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// FinishSession stores the final state of s and its credits in one transaction. The first
+// finish wins: if the stored session has already ended, nothing is written, so calling it
+// twice can neither credit anyone twice nor rewrite a recorded ending.
+func (db *DB) FinishSession(ctx context.Context, s *session.Session, credits []session.Credit) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		status, err := storedStatus(ctx, tx, s.ID)
+		if err != nil {
+			return err
+		}
+		if !status.Active() {
+			return nil // already ended: the first finish wins
+		}
+		if err := writeState(ctx, tx, s); err != nil {
+			return err
+		}
+		return db.recordCredits(ctx, tx, s, credits, s.EndedAt)
+	})
+	if err != nil {
+		return fmt.Errorf("finish session %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// recordCredits records the members credited for s, at most once per member and session
+// (INSERT OR IGNORE on the primary key). It runs inside FinishSession's transaction, which
+// makes it the place for anything else that must be written exactly when credit is.
+func (db *DB) recordCredits(ctx context.Context, tx *sql.Tx, s *session.Session, credits []session.Credit, at time.Time) error {
+	for _, c := range credits {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO session_credits
+			(session_id, guild_id, user_id, minutes, active_ns, credited_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.ID, s.GuildID, c.UserID, c.Minutes(), int64(c.Active), encodeTime(at)); err != nil {
+			return fmt.Errorf("credit %s: %w", c.UserID, err)
+		}
+	}
+	return nil
+}
+
+// ActiveSessions returns every session in the lobby, running or paused, with plan and
+// participants, read from one consistent snapshot.
+func (db *DB) ActiveSessions(ctx context.Context) ([]*session.Session, error) {
+	var out []*session.Session
+	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE status IN `+activeStatuses+` ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			s, err := scanSession(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, s := range out {
+			if s.Participants, err = participants(ctx, tx, s.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load active sessions: %w", err)
+	}
+	return out, nil
+}
+
+// LoadSession returns session id, active or ended, or an error wrapping
+// session.ErrNotFound.
+func (db *DB) LoadSession(ctx context.Context, id int64) (*session.Session, error) {
+	var s *session.Session
+	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		s, err = scanSession(tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return session.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		s.Participants, err = participants(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load session %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// SessionCredit is one recorded credit, as stored.
+type SessionCredit struct {
+	SessionID  int64
+	GuildID    string
+	UserID     string
+	Minutes    int
+	Active     time.Duration
+	CreditedAt time.Time
+}
+
+// SessionCredits returns the credits recorded for a session, by member id.
+func (db *DB) SessionCredits(ctx context.Context, sessionID int64) ([]SessionCredit, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT session_id, guild_id, user_id, minutes, active_ns, credited_at
+		FROM session_credits WHERE session_id = ? ORDER BY user_id`, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SessionCredit
+	for rows.Next() {
+		var c SessionCredit
+		var at string
+		if err := rows.Scan(&c.SessionID, &c.GuildID, &c.UserID, &c.Minutes, &c.Active, &at); err != nil {
+			return nil, err
+		}
+		if c.CreditedAt, err = time.Parse(time.RFC3339Nano, at); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// inReadTx runs fn in a read-only transaction on the read pool: one snapshot for queries
+// that must agree with each other.
+func (db *DB) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return db.explain(err)
+	}
+	defer tx.Rollback() // read-only: nothing to commit
+	return fn(tx)
+}
+
+// storedStatus reads the status of session id, or an error wrapping session.ErrNotFound.
+func storedStatus(ctx context.Context, tx *sql.Tx, id int64) (session.Status, error) {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT status FROM sessions WHERE id = ?`, id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, session.ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	return parseStatus(name)
+}
+
+// writeState stores everything about s that changes while it runs, and its participants.
+func writeState(ctx context.Context, tx *sql.Tx, s *session.Session) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET status = ?, start_at = ?, started_at = ?, paused_at = ?,
+		paused_total_ns = ?, skipped_total_ns = ?, ended_at = ?, live_message_id = ?, live_message_posted_at = ?
+		WHERE id = ?`,
+		s.Status.String(), encodeTime(s.StartAt), encodeTime(s.StartedAt), encodeTime(s.PausedAt),
+		int64(s.PausedTotal), int64(s.SkippedTotal), encodeTime(s.EndedAt),
+		s.LiveMessageID, encodeTime(s.LiveMessagePostedAt), s.ID); err != nil {
+		return err
+	}
+	return replaceParticipants(ctx, tx, s)
+}
+
+// replaceParticipants rewrites the session's participant rows: lists are short, and
+// rewriting keeps the stored order equal to the session's.
+func replaceParticipants(ctx context.Context, tx *sql.Tx, s *session.Session) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM session_participants WHERE session_id = ?`, s.ID); err != nil {
+		return err
+	}
+	for i, p := range s.Participants {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO session_participants
+			(session_id, seq, user_id, name, joined_at, left_at, joined_step, joined_active_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, i, p.UserID, p.Name, encodeTime(p.JoinedAt), encodeTime(p.LeftAt), p.JoinedStep, int64(p.JoinedActive)); err != nil {
+			return fmt.Errorf("participant %s: %w", p.UserID, err)
+		}
+	}
+	return nil
+}
+
+func participants(ctx context.Context, tx *sql.Tx, sessionID int64) ([]session.Participant, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT user_id, name, joined_at, left_at, joined_step, joined_active_ns
+		FROM session_participants WHERE session_id = ? ORDER BY seq`, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []session.Participant
+	for rows.Next() {
+		var p session.Participant
+		var joined, left sql.NullString
+		if err := rows.Scan(&p.UserID, &p.Name, &joined, &left, &p.JoinedStep, &p.JoinedActive); err != nil {
+			return nil, err
+		}
+		if err := decodeTimes(timeField{joined, &p.JoinedAt}, timeField{left, &p.LeftAt}); err != nil {
+			return nil, fmt.Errorf("participant %s of session %d: %w", p.UserID, sessionID, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// scanSession reads one row of sessionColumns; participants are loaded separately.
+func scanSession(row rowScanner) (*session.Session, error) {
+	var s session.Session
+	var planJSON, status string
+	var created, startAt, started, paused, ended, posted sql.NullString
+	if err := row.Scan(&s.ID, &s.GuildID, &s.ChannelID, &s.HostID, &s.RoutineName, &planJSON, &status,
+		&created, &startAt, &started, &paused, &s.PausedTotal, &s.SkippedTotal, &ended,
+		&s.LiveMessageID, &posted); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.Status, err = parseStatus(status); err != nil {
+		return nil, fmt.Errorf("session %d: %w", s.ID, err)
+	}
+	if s.Plan, err = decodePlan(planJSON); err != nil {
+		return nil, fmt.Errorf("session %d: %w", s.ID, err)
+	}
+	if err := decodeTimes(timeField{created, &s.CreatedAt}, timeField{startAt, &s.StartAt},
+		timeField{started, &s.StartedAt}, timeField{paused, &s.PausedAt}, timeField{ended, &s.EndedAt},
+		timeField{posted, &s.LiveMessagePostedAt}); err != nil {
+		return nil, fmt.Errorf("session %d: %w", s.ID, err)
+	}
+	return &s, nil
+}
+
+// parseStatus maps a stored status name back to its session.Status.
+func parseStatus(name string) (session.Status, error) {
+	for st := session.Lobby; st <= session.Aborted; st++ {
+		if st.String() == name {
+			return st, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown session status %q", name)
+}
+
+// encodeTime stores t exactly (UTC, nanoseconds); the zero time is NULL.
+func encodeTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: t.UTC().Format(time.RFC3339Nano), Valid: true}
+}
+
+// timeField pairs a scanned column with the field it decodes into.
+type timeField struct {
+	column sql.NullString
+	into   *time.Time
+}
+
+// decodeTimes parses each column written by encodeTime; NULL leaves the zero time.
+func decodeTimes(fields ...timeField) error {
+	for _, f := range fields {
+		if !f.column.Valid {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, f.column.String)
+		if err != nil {
+			return err
+		}
+		*f.into = t
+	}
+	return nil
+}
+
+// planStep is the stored form of a session.Step. It has its own names so that renaming a
+// field of the domain type cannot silently break plans already in the database.
+type planStep struct {
+	Kind         string `json:"kind"`
+	ExerciseID   string `json:"exercise_id"`
+	Name         string `json:"name"`
+	Instructions string `json:"instructions,omitempty"`
+	Rep          int    `json:"rep,omitempty"`
+	Reps         int    `json:"reps,omitempty"`
+	Side         string `json:"side,omitempty"`
+	DurationNS   int64  `json:"duration_ns"`
+}
+
+func encodePlan(p session.Plan) (string, error) {
+	steps := make([]planStep, len(p))
+	for i, s := range p {
+		steps[i] = planStep{Kind: s.Kind.String(), ExerciseID: s.ExerciseID, Name: s.Name, Instructions: s.Instructions,
+			Rep: s.Rep, Reps: s.Reps, Side: s.Side, DurationNS: int64(s.Duration)}
+	}
+	b, err := json.Marshal(steps)
+	return string(b), err
+}
+
+func decodePlan(data string) (session.Plan, error) {
+	var steps []planStep
+	if err := json.Unmarshal([]byte(data), &steps); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	plan := make(session.Plan, len(steps))
+	for i, s := range steps {
+		kind, err := parseStepKind(s.Kind)
+		if err != nil {
+			return nil, fmt.Errorf("plan step %d: %w", i+1, err)
+		}
+		plan[i] = session.Step{Kind: kind, ExerciseID: s.ExerciseID, Name: s.Name, Instructions: s.Instructions,
+			Rep: s.Rep, Reps: s.Reps, Side: s.Side, Duration: time.Duration(s.DurationNS)}
+	}
+	return plan, nil
+}
+
+func parseStepKind(name string) (session.StepKind, error) {
+	for k := session.Exercise; k <= session.Prep; k++ {
+		if k.String() == name {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown step kind %q", name)
+}

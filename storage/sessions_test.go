@@ -1,0 +1,212 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchbot/stretchbot/session"
+)
+
+// sessionEpoch has nanoseconds on purpose: a store that rounded to milliseconds would lose
+// them and every deadline after a restart would move.
+var sessionEpoch = time.Date(2026, 3, 1, 18, 0, 0, 123456789, time.UTC)
+
+func testPlan(t *testing.T) session.Plan {
+	t.Helper()
+	plan, err := session.BuildPlan([]session.RoutineItem{
+		{ExerciseID: "cat-stretch", Name: "Cat stretch", Instructions: "Round your back.\nBreathe.", Hold: 20 * time.Second, Reps: 2, Rest: 10 * time.Second},
+		{ExerciseID: "dead-hang", Name: "Dead hang", Hold: 30 * time.Second, Reps: 1, Side: "left"},
+	}, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+func newTestSession(t *testing.T, channel string) *session.Session {
+	return &session.Session{GuildID: "g1", ChannelID: channel, HostID: "host", RoutineName: "Floor flow",
+		Plan: testPlan(t), Status: session.Lobby, CreatedAt: sessionEpoch, StartAt: sessionEpoch.Add(time.Minute),
+		Participants: []session.Participant{{UserID: "host", Name: "Hana", JoinedAt: sessionEpoch, JoinedStep: -1}}}
+}
+
+func mustCreate(t *testing.T, db *DB, s *session.Session) *session.Session {
+	t.Helper()
+	id, err := db.CreateSession(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Clone()
+	c.ID = id
+	return c
+}
+
+// running turns s into a paused session mid-routine with every field set, including a
+// member who left.
+func running(s *session.Session) *session.Session {
+	r := s.Clone()
+	r.Status = session.Paused
+	r.StartedAt = sessionEpoch.Add(61 * time.Second)
+	r.PausedAt = sessionEpoch.Add(95*time.Second + 7)
+	r.PausedTotal = 3*time.Second + 11
+	r.SkippedTotal = 4 * time.Second
+	r.LiveMessageID, r.LiveMessagePostedAt = "m42", sessionEpoch.Add(61*time.Second+999)
+	r.Participants = append(r.Participants,
+		session.Participant{UserID: "u2", Name: "Mo", JoinedAt: sessionEpoch.Add(70 * time.Second), JoinedStep: 1,
+			JoinedActive: 9*time.Second + 1},
+		session.Participant{UserID: "u3", Name: "Oz", JoinedAt: sessionEpoch.Add(2 * time.Second), JoinedStep: -1,
+			LeftAt: sessionEpoch.Add(80 * time.Second)})
+	return r
+}
+
+func TestSessionRoundTripIsExact(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	s := mustCreate(t, db, newTestSession(t, "c1"))
+	if got, err := db.LoadSession(ctx, s.ID); err != nil || !reflect.DeepEqual(got, s) {
+		t.Fatalf("after create:\n got %+v, %v\nwant %+v", got, err, s)
+	}
+	r := running(s)
+	if err := db.SaveSession(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.LoadSession(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, r) {
+		t.Fatalf("after save:\n got %+v\nwant %+v", got, r)
+	}
+	// Equal times mean equal deadlines: the step and its end come out the same.
+	now := sessionEpoch.Add(2 * time.Hour)
+	i1, s1, e1, d1 := got.Position(now)
+	i2, s2, e2, d2 := r.Position(now)
+	if i1 != i2 || !s1.Equal(s2) || !e1.Equal(e2) || d1 != d2 {
+		t.Fatalf("position drifted after reload: %d %v %v %v vs %d %v %v %v", i1, s1, e1, d1, i2, s2, e2, d2)
+	}
+}
+
+func TestSecondActiveSessionInChannelIsRefused(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	first := mustCreate(t, db, newTestSession(t, "c1"))
+
+	_, err := db.CreateSession(ctx, newTestSession(t, "c1"))
+	var busy *session.BusyError
+	if !errors.As(err, &busy) || busy.Session.ID != first.ID || len(busy.Session.Participants) != 1 {
+		t.Fatalf("second start in c1: err = %v, want *BusyError carrying session %d", err, first.ID)
+	}
+	mustCreate(t, db, newTestSession(t, "c2")) // other channels are free
+
+	ended := first.Clone()
+	ended.Status, ended.EndedAt = session.Cancelled, sessionEpoch.Add(time.Second)
+	if err := db.FinishSession(ctx, ended, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateSession(ctx, newTestSession(t, "c1")); err != nil {
+		t.Fatalf("start after the first ended: %v", err)
+	}
+}
+
+func TestUniqueIndexRefusesTwoActiveSessionsEvenWithoutTheCheck(t *testing.T) {
+	db := openTemp(t)
+	mustCreate(t, db, newTestSession(t, "c1"))
+	_, err := db.write.Exec(`INSERT INTO sessions (guild_id, channel_id, host_id, routine_name, plan_json, status,
+		created_at, start_at) VALUES ('g1', 'c1', 'h', 'r', '[]', 'running', 'x', 'x')`)
+	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Fatalf("direct insert of a second active session: %v, want a UNIQUE violation", err)
+	}
+}
+
+func TestFinishSessionTwiceCreditsOnce(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	s := running(mustCreate(t, db, newTestSession(t, "c1")))
+	s.Status, s.PausedAt, s.EndedAt = session.Finished, time.Time{}, sessionEpoch.Add(5*time.Minute)
+	credits := []session.Credit{{UserID: "host", Name: "Hana", Active: 150 * time.Second}, {UserID: "u2", Name: "Mo", Active: 90 * time.Second}}
+
+	for range 2 {
+		if err := db.FinishSession(ctx, s, credits); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := s.Clone()
+	later.Status = session.Stopped
+	if err := db.FinishSession(ctx, later, append(credits, session.Credit{UserID: "u9"})); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := db.SessionCredits(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []SessionCredit{
+		{SessionID: s.ID, GuildID: "g1", UserID: "host", Minutes: 3, Active: 150 * time.Second, CreditedAt: s.EndedAt},
+		{SessionID: s.ID, GuildID: "g1", UserID: "u2", Minutes: 2, Active: 90 * time.Second, CreditedAt: s.EndedAt},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("credits:\n got %+v\nwant %+v", got, want)
+	}
+	if loaded, _ := db.LoadSession(ctx, s.ID); loaded.Status != session.Finished {
+		t.Fatalf("status = %v, the first finish should win", loaded.Status)
+	}
+	if err := db.SaveSession(ctx, running(s)); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("saving an ended session: %v, want ErrNotFound", err)
+	}
+}
+
+func TestActiveSessionsAfterReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lobby := mustCreate(t, db, newTestSession(t, "c1"))
+	paused := running(mustCreate(t, db, newTestSession(t, "c2")))
+	if err := db.SaveSession(ctx, paused); err != nil {
+		t.Fatal(err)
+	}
+	ended := mustCreate(t, db, newTestSession(t, "c3"))
+	ended.Status, ended.EndedAt = session.Cancelled, sessionEpoch
+	if err := db.FinishSession(ctx, ended, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = Open(ctx, path, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.ActiveSessions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []*session.Session{lobby, paused}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("active sessions after reopen:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestLoadUnknownSession(t *testing.T) {
+	db := openTemp(t)
+	if _, err := db.LoadSession(context.Background(), 99); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("LoadSession(99) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestActiveStatusesMatchDomain(t *testing.T) {
+	var active []string
+	for st := session.Lobby; st <= session.Aborted; st++ {
+		if st.Active() {
+			active = append(active, "'"+st.String()+"'")
+		}
+	}
+	if want := "(" + strings.Join(active, ", ") + ")"; activeStatuses != want {
+		t.Fatalf("activeStatuses = %s, session says %s", activeStatuses, want)
+	}
+}
