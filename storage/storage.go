@@ -33,6 +33,9 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
+	// defaultZone is defaults.timezone, for streaks of members and servers without a
+	// zone; set by SetDefaultTimezone.
+	defaultZone string
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -150,6 +153,11 @@ func loadMigrations() ([]migration, error) {
 		out = append(out, migration{version: version, name: e.Name(), sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share version %d", out[i-1].name, out[i].name, out[i].version)
+		}
+	}
 	return out, nil
 }
 
@@ -164,16 +172,20 @@ func (db *DB) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	var current int
-	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	applied, err := db.appliedVersions(ctx)
+	if err != nil {
 		return err
 	}
 	latest := migrations[len(migrations)-1].version
-	if current > latest {
-		return fmt.Errorf("database %s has schema version %d but this stretchbot knows only up to %d: upgrade stretchbot, or restore a backup made for this version", db.path, current, latest)
+	for version := range applied {
+		if version > latest {
+			return fmt.Errorf("database %s has schema version %d but this stretchbot knows only up to %d: upgrade stretchbot, or restore a backup made for this version", db.path, version, latest)
+		}
 	}
 	for _, m := range migrations {
-		if m.version <= current {
+		// Every known migration not yet recorded is applied, not only those above the
+		// highest: a branch may have added a lower number after a higher one ran.
+		if applied[m.version] {
 			continue
 		}
 		if err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -188,6 +200,23 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func (db *DB) appliedVersions(ctx context.Context) (map[int]bool, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }
 
 // SchemaVersion reports the highest applied migration.

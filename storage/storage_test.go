@@ -102,3 +102,26 @@ func TestGuildAndMemberSettings(t *testing.T) {
 		t.Fatalf("settings leaked across servers: %+v", m)
 	}
 }
+
+func TestMissingLowerMigrationIsApplied(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pretend migration 1 never ran although later ones did (a lower number added
+	// on another branch): reopening must apply it, not skip it.
+	if _, err := db.write.Exec(`DROP TABLE guild_settings; DROP TABLE member_settings; DELETE FROM schema_migrations WHERE version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(ctx, path, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.GuildSettings(ctx, "g"); err != nil {
+		t.Fatalf("migration 1 was not re-applied: %v", err)
+	}
+}

@@ -2,7 +2,10 @@ package sandbox
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -69,9 +72,29 @@ func writeIndented(b *strings.Builder, text string) {
 	if text == "" {
 		return
 	}
+	text = discordTimestamp.ReplaceAllStringFunc(text, readableTimestamp)
 	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintf(b, "  %s\n", line)
 	}
+}
+
+// discordTimestamp matches Discord's <t:UNIX:STYLE> markup, which a client renders
+// in the reader's own zone; the console shows it relative to now instead.
+var discordTimestamp = regexp.MustCompile(`<t:(-?\d+)(?::[tTdDfFR])?>`)
+
+func readableTimestamp(markup string) string {
+	unix, err := strconv.ParseInt(discordTimestamp.FindStringSubmatch(markup)[1], 10, 64)
+	if err != nil {
+		return markup
+	}
+	d := time.Until(time.Unix(unix, 0)).Round(time.Second)
+	switch {
+	case d > 0:
+		return "⏱ in " + d.String()
+	case d < 0:
+		return "⏱ " + (-d).String() + " ago"
+	}
+	return "⏱ now"
 }
 
 func buttons(m fakediscord.Message) []*discordgo.Button {

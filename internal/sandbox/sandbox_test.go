@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -100,5 +101,16 @@ func TestMembersHaveStableIDs(t *testing.T) {
 	}
 	if c.members["you"].Permissions&adminPermissions != adminPermissions {
 		t.Fatal("@you should be an admin")
+	}
+}
+
+func TestReadableTimestamp(t *testing.T) {
+	future := time.Now().Add(90 * time.Second).Unix()
+	got := discordTimestamp.ReplaceAllStringFunc(fmt.Sprintf("ends <t:%d:R>.", future), readableTimestamp)
+	if !strings.HasPrefix(got, "ends ⏱ in 1m") || !strings.HasSuffix(got, ".") {
+		t.Fatalf("got %q", got)
+	}
+	if got := discordTimestamp.ReplaceAllStringFunc("<t:0:R>", readableTimestamp); !strings.HasSuffix(got, " ago") {
+		t.Fatalf("got %q", got)
 	}
 }
