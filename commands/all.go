@@ -33,6 +33,14 @@ func All(d Deps) []Command {
 		sessionCommandFor(d),
 		safetyCommand(d.Catalog),
 		tipsCommand(d.Catalog),
+		streakCommand(d.Store),
+		statsCommand(d.Store),
+		leaderboardCommand(d.Store),
+		doneCommand(d.Catalog, d.Store),
+		timezoneCommand(d.Store),
+		privacyCommand(d.Store),
+		forgetMeCommand(d.Store),
+		settingsCommand(d.Store),
 	}
 	return append(cmds, help(cmds))
 }

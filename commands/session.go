@@ -44,6 +44,7 @@ type sessionCommand struct {
 	catalog  *catalog.Catalog
 	settings hostSettings
 	custom   customRoutines
+	render   sessionRenderer
 }
 
 // sessionOp is one engine operation behind a button.
@@ -75,7 +76,7 @@ func sessionButtons() []sessionButton {
 // routines come from the same reader /routine uses, so both list the same routines.
 func sessionCommandFor(d Deps) Command {
 	return newSessionCommand(&sessionCommand{engine: d.Sessions, catalog: d.Catalog, settings: d.Store,
-		custom: (&routines{cat: d.Catalog, store: d.Store}).custom})
+		custom: (&routines{cat: d.Catalog, store: d.Store}).custom, render: sessionRenderer{credits: d.Store}})
 }
 
 // newSessionCommand builds /session: start, stop and status, and the session buttons.
@@ -183,7 +184,10 @@ func (c *sessionCommand) status(ctx context.Context, req *Request) (*Reply, erro
 	if err != nil {
 		return nil, sessionError(err, "show")
 	}
-	embed, _ := renderSession(v)
+	embed, _, err := c.render.message(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	return &Reply{Ephemeral: true, Content: messageLink(v.Session), Embeds: []*discordgo.MessageEmbed{embed}}, nil
 }
 
@@ -210,7 +214,7 @@ func (c *sessionCommand) click(b sessionButton) Handler {
 		case err != nil:
 			return nil, sessionError(err, b.verb)
 		case req.MessageID != "" && req.MessageID == v.Session.LiveMessageID:
-			return sessionReply(v), nil
+			return c.reply(ctx, v)
 		}
 		return Message(true, fmt.Sprintf("Done. The session message: %s", messageLink(v.Session))), nil
 	}
@@ -225,7 +229,7 @@ func (c *sessionCommand) ended(ctx context.Context, id int64) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sessionReply(v), nil
+	return c.reply(ctx, v)
 }
 
 // resolveRoutine finds the routine a member named among this server's and the built-in
@@ -307,17 +311,51 @@ func routineItems(cat *catalog.Catalog, r *catalog.Routine) []session.RoutineIte
 	return items
 }
 
-// sessionReply is the full session message as a type-7 update of the clicked message.
-func sessionReply(v session.View) *Reply {
-	embed, components := renderSession(v)
-	return &Reply{Update: true, Embeds: []*discordgo.MessageEmbed{embed}, Components: components}
+// reply is the full session message as a type-7 update of the clicked message.
+func (c *sessionCommand) reply(ctx context.Context, v session.View) (*Reply, error) {
+	embed, components, err := c.render.message(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	return &Reply{Update: true, Embeds: []*discordgo.MessageEmbed{embed}, Components: components}, nil
 }
 
-// renderSession renders a session message. It is the one place both the Poster and the
+// creditStreaks reads the streaks recorded with a session's credits.
+type creditStreaks interface {
+	SessionCredits(ctx context.Context, sessionID int64) ([]storage.SessionCredit, error)
+}
+
+var _ creditStreaks = (*storage.DB)(nil)
+
+// sessionRenderer renders session messages. It is the one place both the Poster and the
 // button replies render, so that what a member sees does not depend on which wrote it.
-// The summary shows minutes credited; per-member streaks plug in here.
-func renderSession(v session.View) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
-	return render.SessionMessage(v, nil)
+type sessionRenderer struct {
+	credits creditStreaks
+}
+
+// message renders v; a summary shows each credited member's streak after the session.
+func (r sessionRenderer) message(ctx context.Context, v session.View) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+	streaks, err := r.streaks(ctx, v)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the streaks of session %d: %w", v.Session.ID, err)
+	}
+	embed, components := render.SessionMessage(v, streaks)
+	return embed, components, nil
+}
+
+func (r sessionRenderer) streaks(ctx context.Context, v session.View) (map[string]render.CreditStreak, error) {
+	if len(v.Credits) == 0 {
+		return nil, nil
+	}
+	credits, err := r.credits.SessionCredits(ctx, v.Session.ID)
+	if err != nil {
+		return nil, err
+	}
+	streaks := make(map[string]render.CreditStreak, len(credits))
+	for _, c := range credits {
+		streaks[c.UserID] = render.CreditStreak{Days: c.StreakDays, Grew: c.StreakGrew}
+	}
+	return streaks, nil
 }
 
 // messageLink links the session's live message, or its channel before the first post.

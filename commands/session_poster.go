@@ -35,19 +35,24 @@ type SessionPoster struct {
 	// restCode reads the HTTP status and Discord error code of a REST error (bot.RESTErrorCode;
 	// commands cannot import bot, which imports commands).
 	restCode func(err error) (status, code int)
+	render   sessionRenderer
 }
 
 var _ session.Poster = (*SessionPoster)(nil)
 
-// NewSessionPoster returns a Poster writing through sender; restCode is bot.RESTErrorCode.
-func NewSessionPoster(sender messageSender, restCode func(err error) (status, code int)) *SessionPoster {
-	return &SessionPoster{sender: sender, restCode: restCode}
+// NewSessionPoster returns a Poster writing through sender; restCode is bot.RESTErrorCode
+// and credits reads the streaks a session summary shows.
+func NewSessionPoster(sender messageSender, restCode func(err error) (status, code int), credits creditStreaks) *SessionPoster {
+	return &SessionPoster{sender: sender, restCode: restCode, render: sessionRenderer{credits: credits}}
 }
 
 // Post sends a new session message to channelID and returns its id. An error wrapping
 // session.ErrGone means the channel is deleted or the bot may not post there.
 func (p *SessionPoster) Post(ctx context.Context, channelID string, v session.View) (string, error) {
-	embed, components := renderSession(v)
+	embed, components, err := p.render.message(ctx, v)
+	if err != nil {
+		return "", err
+	}
 	msg, err := p.sender.Send(ctx, channelID, &discordgo.MessageSend{
 		Embeds: []*discordgo.MessageEmbed{embed}, Components: components})
 	if err != nil {
@@ -60,9 +65,12 @@ func (p *SessionPoster) Post(ctx context.Context, channelID string, v session.Vi
 // (message or channel deleted, access lost) or session.ErrTooOld (Discord refuses edits of
 // messages older than an hour).
 func (p *SessionPoster) Edit(ctx context.Context, channelID, messageID string, v session.View) error {
-	embed, components := renderSession(v)
+	embed, components, err := p.render.message(ctx, v)
+	if err != nil {
+		return err
+	}
 	empty := ""
-	_, err := p.sender.Edit(ctx, &discordgo.MessageEdit{Channel: channelID, ID: messageID, Content: &empty,
+	_, err = p.sender.Edit(ctx, &discordgo.MessageEdit{Channel: channelID, ID: messageID, Content: &empty,
 		Embeds: &[]*discordgo.MessageEmbed{embed}, Components: &components})
 	if err != nil {
 		return p.classify(err)

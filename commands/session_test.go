@@ -110,7 +110,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 		t.Fatal(err)
 	}
 	f := &sessionFixture{t: t, clk: clk, db: db, sender: &fakeSender{}}
-	engine := session.New(session.Config{}, db, NewSessionPoster(f.sender, testRESTCode), clk)
+	engine := session.New(session.Config{}, db, NewSessionPoster(f.sender, testRESTCode, db), clk)
 	t.Cleanup(func() { engine.Shutdown(ctx) })
 	f.cmd = sessionCommandFor(Deps{Catalog: cat, Store: db, Sessions: engine})
 	return f
@@ -292,7 +292,7 @@ func TestPosterMapsDiscordRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		sender := &fakeSender{fail: func(string) error { return tt.err }}
-		p := NewSessionPoster(sender, testRESTCode)
+		p := NewSessionPoster(sender, testRESTCode, nil)
 		v := session.View{Session: session.Session{ID: 1, Status: session.Cancelled}}
 		_, postErr := p.Post(context.Background(), "c", v)
 		editErr := p.Edit(context.Background(), "c", "m", v)

@@ -37,11 +37,19 @@ func SessionCustomID(sessionID int64, action string) string {
 	return fmt.Sprintf("session/%d/%s", sessionID, action)
 }
 
+// CreditStreak is a credited member's streak right after the session.
+type CreditStreak struct {
+	Days int
+	// Grew is true when the session added a counted day (shown with 🔥), false when the
+	// member had already stretched that day.
+	Grew bool
+}
+
 // SessionMessage renders v as the whole session message, one embed and its buttons, so it
 // can be posted, edited in, or sent as a type-7 update alike. streaks maps a credited
-// member to their streak (in days) after this session; a member missing from it (or a nil
-// map) is shown with the minutes credited instead. Ended sessions have no buttons.
-func SessionMessage(v session.View, streaks map[string]int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+// member to their streak after this session; a member missing from it (or a nil map) is
+// shown with the minutes credited instead. Ended sessions have no buttons.
+func SessionMessage(v session.View, streaks map[string]CreditStreak) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	s := v.Session
 	if s.Status.Active() && s.Status != session.Lobby && (v.Step < 0 || v.Step >= len(s.Plan)) {
 		// The plan is over but the engine has not recorded the end yet (a snapshot taken in
@@ -110,7 +118,7 @@ func currentStepEmbed(v session.View, title string, color int, timing string) *d
 	}
 }
 
-func endedEmbed(v session.View, streaks map[string]int) *discordgo.MessageEmbed {
+func endedEmbed(v session.View, streaks map[string]CreditStreak) *discordgo.MessageEmbed {
 	s := v.Session
 	e := &discordgo.MessageEmbed{Title: endedTitle(s.Status) + ": " + RoutineName(s.RoutineName), Description: v.Note, Color: colorSessionEnded}
 	if s.StartedAt.IsZero() {
@@ -137,14 +145,17 @@ func endedTitle(st session.Status) string {
 
 // creditLines lists the credited members with their streak, or the minutes credited
 // until a streak is known.
-func creditLines(credits []session.Credit, streaks map[string]int) string {
+func creditLines(credits []session.Credit, streaks map[string]CreditStreak) string {
 	if len(credits) == 0 {
 		return "Nobody is credited: a session counts once it has run at least half of its planned time."
 	}
 	lines := make([]string, len(credits))
 	for i, c := range credits {
-		if days, ok := streaks[c.UserID]; ok {
-			lines[i] = fmt.Sprintf("%s: streak %s", memberName(c.Name), plural(days, "day"))
+		if st, ok := streaks[c.UserID]; ok {
+			lines[i] = fmt.Sprintf("%s: streak %s", memberName(c.Name), plural(st.Days, "day"))
+			if st.Grew {
+				lines[i] += " 🔥"
+			}
 		} else {
 			lines[i] = fmt.Sprintf("%s: %s", memberName(c.Name), plural(c.Minutes(), "minute"))
 		}

@@ -108,8 +108,8 @@ func TestSessionMessageSummary(t *testing.T) {
 	assertContains(t, messageText(embed, comps), `Session complete: Floor \*flow\*`, "Duration: 3 min 10 s",
 		"Hana: 3 minutes\nMo: 1 minute")
 
-	withStreaks := messageText(SessionMessage(v, map[string]int{"h": 4}))
-	assertContains(t, withStreaks, "Hana: streak 4 days\nMo: 1 minute")
+	withStreaks := messageText(SessionMessage(v, map[string]CreditStreak{"h": {Days: 4, Grew: true}, "u2": {Days: 1}}))
+	assertContains(t, withStreaks, "Hana: streak 4 days 🔥\nMo: streak 1 day\n")
 }
 
 func TestSessionMessageUnusualEnds(t *testing.T) {

@@ -110,14 +110,33 @@ func (db *DB) FinishSession(ctx context.Context, s *session.Session, credits []s
 }
 
 // recordCredits records the members credited for s, at most once per member and session
-// (INSERT OR IGNORE on the primary key). It runs inside FinishSession's transaction, which
-// makes it the place for anything else that must be written exactly when credit is.
+// (INSERT OR IGNORE on the primary key), and credits each newly recorded one to the
+// streak activity log in the same transaction, so a crash can never leave a session
+// credit without its streak day or the other way round. The streak after the credit is
+// kept beside the credit for the session summary.
 func (db *DB) recordCredits(ctx context.Context, tx *sql.Tx, s *session.Session, credits []session.Credit, at time.Time) error {
+	var fresh []ActivityCredit
 	for _, c := range credits {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO session_credits
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO session_credits
 			(session_id, guild_id, user_id, minutes, active_ns, credited_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			s.ID, s.GuildID, c.UserID, c.Minutes(), int64(c.Active), encodeTime(at)); err != nil {
+			s.ID, s.GuildID, c.UserID, c.Minutes(), int64(c.Active), encodeTime(at))
+		if err != nil {
 			return fmt.Errorf("credit %s: %w", c.UserID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			fresh = append(fresh, ActivityCredit{UserID: c.UserID, Name: c.Name, Minutes: c.Minutes(), Source: SourceSession})
+		}
+	}
+	streaks, err := db.creditActivityTx(ctx, tx, s.GuildID, fresh, at)
+	if err != nil {
+		return err
+	}
+	for _, st := range streaks {
+		if _, err := tx.ExecContext(ctx, `UPDATE session_credits SET streak_days = ?, streak_grew = ?
+			WHERE session_id = ? AND user_id = ?`, st.Status.Current, st.NewDay, s.ID, st.UserID); err != nil {
+			return fmt.Errorf("streak of %s: %w", st.UserID, err)
 		}
 	}
 	return nil
@@ -186,11 +205,15 @@ type SessionCredit struct {
 	Minutes    int
 	Active     time.Duration
 	CreditedAt time.Time
+	// StreakDays is the member's streak right after this credit; StreakGrew says the
+	// credit added a counted day.
+	StreakDays int
+	StreakGrew bool
 }
 
 // SessionCredits returns the credits recorded for a session, by member id.
 func (db *DB) SessionCredits(ctx context.Context, sessionID int64) ([]SessionCredit, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT session_id, guild_id, user_id, minutes, active_ns, credited_at
+	rows, err := db.read.QueryContext(ctx, `SELECT session_id, guild_id, user_id, minutes, active_ns, credited_at, streak_days, streak_grew
 		FROM session_credits WHERE session_id = ? ORDER BY user_id`, sessionID)
 	if err != nil {
 		return nil, err
@@ -200,7 +223,7 @@ func (db *DB) SessionCredits(ctx context.Context, sessionID int64) ([]SessionCre
 	for rows.Next() {
 		var c SessionCredit
 		var at string
-		if err := rows.Scan(&c.SessionID, &c.GuildID, &c.UserID, &c.Minutes, &c.Active, &at); err != nil {
+		if err := rows.Scan(&c.SessionID, &c.GuildID, &c.UserID, &c.Minutes, &c.Active, &at, &c.StreakDays, &c.StreakGrew); err != nil {
 			return nil, err
 		}
 		if c.CreditedAt, err = time.Parse(time.RFC3339Nano, at); err != nil {

@@ -145,11 +145,20 @@ func TestFinishSessionTwiceCreditsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []SessionCredit{
-		{SessionID: s.ID, GuildID: "g1", UserID: "host", Minutes: 3, Active: 150 * time.Second, CreditedAt: s.EndedAt},
-		{SessionID: s.ID, GuildID: "g1", UserID: "u2", Minutes: 2, Active: 90 * time.Second, CreditedAt: s.EndedAt},
+		{SessionID: s.ID, GuildID: "g1", UserID: "host", Minutes: 3, Active: 150 * time.Second, CreditedAt: s.EndedAt, StreakDays: 1, StreakGrew: true},
+		{SessionID: s.ID, GuildID: "g1", UserID: "u2", Minutes: 2, Active: 90 * time.Second, CreditedAt: s.EndedAt, StreakDays: 1, StreakGrew: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("credits:\n got %+v\nwant %+v", got, want)
+	}
+	// The streak log was credited in the same transaction, once however often the
+	// session was finished.
+	v, err := db.StreakOf(ctx, "g1", "host", s.EndedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status.Current != 1 || v.Sessions != 1 || v.Minutes != 3 || len(v.Recent) != 1 {
+		t.Fatalf("host's streak after a thrice-finished session: %+v", v)
 	}
 	if loaded, _ := db.LoadSession(ctx, s.ID); loaded.Status != session.Finished {
 		t.Fatalf("status = %v, the first finish should win", loaded.Status)

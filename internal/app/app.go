@@ -58,6 +58,10 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
+	if err := db.SetDefaultTimezone(cfg.Defaults.Timezone); err != nil {
+		db.Close()
+		return nil, err
+	}
 	b, err := bot.New(bot.Options{
 		Token:      cfg.Discord.Token.Reveal(),
 		APIURL:     cfg.Discord.APIURL,
@@ -72,7 +76,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		return nil, err
 	}
 	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger},
-		db, commands.NewSessionPoster(b.NewMessenger(), bot.RESTErrorCode), opts.Clock)
+		db, commands.NewSessionPoster(b.NewMessenger(), bot.RESTErrorCode, db), opts.Clock)
 	cmds := commands.All(commands.Deps{
 		Catalog:         cat,
 		Store:           db,

@@ -126,10 +126,12 @@ func TestSessionRunsToSummaryAndRetriesA429(t *testing.T) {
 
 	clk.Advance(5 * time.Second)
 	summary := messageText(h.message(lobby.ID))
-	assertTextHas(t, "summary", summary, "Session complete: Quick", "Duration: 10 s", "Alice: 1 minute", "Bob: 1 minute")
+	assertTextHas(t, "summary", summary, "Session complete: Quick", "Duration: 10 s", "Alice: streak 1 day 🔥", "Bob: streak 1 day 🔥")
 	if got := creditedMembers(t, h.cfg.Storage.Path, 1); strings.Join(got, ",") != alice.ID+","+bob.ID {
 		t.Fatalf("credited %v, want alice and bob once each", got)
 	}
+	// The session's credit counted the day for the streak.
+	assertTextHas(t, "/streak after the session", h.slash(bob, "streak").text(), "1 day")
 }
 
 // stepEdits counts the edits of a message that were rate limited and accepted.
@@ -194,7 +196,7 @@ func TestSessionSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the restarted bot never finished the session: %v", err)
 	}
-	assertTextHas(t, "summary", messageText(h.message(live.ID)), "Alice: 1 minute", "Bob: 1 minute")
+	assertTextHas(t, "summary", messageText(h.message(live.ID)), "Alice: streak 1 day 🔥", "Bob: streak 1 day 🔥")
 	if got := creditedMembers(t, dbPath, 1); strings.Join(got, ",") != alice.ID+","+bob.ID {
 		t.Fatalf("credited %v, want alice and bob once each", got)
 	}

@@ -45,6 +45,10 @@ CREATE TABLE session_credits (
     minutes     INTEGER NOT NULL,
     active_ns   INTEGER NOT NULL,
     credited_at TEXT NOT NULL,
+    -- The member's streak right after this credit, and whether this credit grew it
+    -- (a new counted day), for the session summary.
+    streak_days INTEGER NOT NULL DEFAULT 0,
+    streak_grew INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session_id, user_id)
 );
 CREATE INDEX session_credits_member ON session_credits (guild_id, user_id);

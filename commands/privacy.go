@@ -1,0 +1,93 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/storage"
+)
+
+// privacyCommand is /privacy leaderboard:<on|off>: whether the member appears on this
+// server's leaderboards. Their streak still counts either way.
+func privacyCommand(store memberSettingsStore) Command {
+	return inServer(Command{
+		Definition: &discordgo.ApplicationCommand{
+			Name:        "privacy",
+			Description: "Choose whether you appear on this server's leaderboards",
+			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "leaderboard",
+				Description: "on: show me; off: leave me out", Required: true,
+				Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "on", Value: "on"}, {Name: "off", Value: "off"}}}},
+		},
+		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
+			hide := req.String("leaderboard") == "off"
+			if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *storage.MemberSettings) { m.LeaderboardOptOut = hide }); err != nil {
+				return nil, err
+			}
+			if hide {
+				return Message(true, "You are left out of this server's leaderboards. Your streak still counts; /streak shows it to you."), nil
+			}
+			return Message(true, "You appear on this server's leaderboards again."), nil
+		},
+		Private: true,
+	})
+}
+
+// forgetter deletes a member's data in one server.
+type forgetter interface {
+	ForgetMember(ctx context.Context, guildID, userID string) (storage.Forgotten, error)
+}
+
+var _ forgetter = (*storage.DB)(nil)
+
+// forgetPattern is the confirm button of /forget-me; the ID names the member, so that only
+// they can confirm, even after a restart.
+const forgetPattern = "forget/{user}/confirm"
+
+// forgetMeCommand is /forget-me: after a confirm button only the caller may press, it
+// deletes everything kept about them in this server and says what was deleted.
+func forgetMeCommand(store forgetter) Command {
+	return inServer(Command{
+		Definition: &discordgo.ApplicationCommand{
+			Name:        "forget-me",
+			Description: "Delete everything stretchbot keeps about you in this server",
+		},
+		Handle: func(_ context.Context, req *Request) (*Reply, error) {
+			return &Reply{
+				Content: "This deletes your streak, your counted days, your settings and your group-session history in this server, " +
+					"for good. Other servers are not affected.",
+				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+					discordgo.Button{Label: "Delete my data", Style: discordgo.DangerButton,
+						CustomID: strings.Replace(forgetPattern, "{user}", req.Member.ID, 1)},
+				}}},
+				Ephemeral: true,
+			}, nil
+		},
+		Components: []Component{{Pattern: forgetPattern, Handle: func(ctx context.Context, req *Request) (*Reply, error) {
+			if req.Params["user"] != req.Member.ID {
+				return nil, Userf("Only the member who asked can confirm this. Use /forget-me to delete your own data.")
+			}
+			f, err := store.ForgetMember(ctx, req.GuildID, req.Member.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &Reply{Content: forgottenText(f), Ephemeral: true, Update: true}, nil
+		}}},
+		Private: true,
+	})
+}
+
+// forgottenText says what ForgetMember deleted.
+func forgottenText(f storage.Forgotten) string {
+	yesNo := func(deleted bool, what string) string {
+		if deleted {
+			return what
+		}
+		return "no " + what
+	}
+	return fmt.Sprintf("Done. Deleted: %s, %s, %s, %s and %s. Anything you do from now on starts afresh.",
+		plural(f.Days, "counted day"), yesNo(f.Streak, "streak"), yesNo(f.Settings, "settings"),
+		plural(f.SessionCredits, "session credit"), plural(f.Participations, "session place"))
+}

@@ -1,0 +1,196 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/storage"
+)
+
+// guildSettingsStore reads and changes a server's settings.
+type guildSettingsStore interface {
+	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
+	UpdateGuildSettings(ctx context.Context, guildID string, change func(*storage.GuildSettings)) (storage.GuildSettings, error)
+	// RecomputeSummaries rebuilds every streak of the server after its rules changed.
+	RecomputeSummaries(ctx context.Context, guildID string) (int, error)
+}
+
+var _ guildSettingsStore = (*storage.DB)(nil)
+
+// Limits of the numeric settings.
+const (
+	dayStartMax           = 23
+	serverStreakThreshMax = 100
+)
+
+// setting is one option of /settings: how it reads the option into the settings and how
+// it shows the stored value.
+type setting struct {
+	option *discordgo.ApplicationCommandOption
+	// apply checks the option's value and returns the change it makes.
+	apply func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error)
+	show  func(storage.GuildSettings) string
+}
+
+func settingsList() []setting {
+	zero, one := 0.0, 1.0
+	return []setting{
+		{
+			option: zoneOption("timezone", "The server's time zone, for members who set none", false),
+			apply: func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+				name, err := resolveZoneName(o.StringValue())
+				return func(g *storage.GuildSettings) { g.Timezone = name }, err
+			},
+			show: func(g storage.GuildSettings) string {
+				if g.Timezone == "" {
+					return "not set (the bot's default applies)"
+				}
+				return g.Timezone
+			},
+		},
+		{
+			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "day-start-hour",
+				Description: "Hour (0-23) a day starts; e.g. 4 counts 00:00-03:59 for the evening before",
+				MinValue:    &zero, MaxValue: dayStartMax},
+			apply: intSetting(0, dayStartMax, func(g *storage.GuildSettings, v int) { g.DayStartHour = v }),
+			show:  func(g storage.GuildSettings) string { return fmt.Sprintf("%02d:00", g.DayStartHour) },
+		},
+		{
+			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "solo-logs",
+				Description: "Whether solo practice logged with /done counts"},
+			apply: boolSetting(func(g *storage.GuildSettings, v bool) { g.SoloLogs = v }),
+			show:  func(g storage.GuildSettings) string { return onOff(g.SoloLogs) },
+		},
+		{
+			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "freezes",
+				Description: "Whether streaks earn freezes that cover a missed day"},
+			apply: boolSetting(func(g *storage.GuildSettings, v bool) { g.Freezes = v }),
+			show:  func(g storage.GuildSettings) string { return onOff(g.Freezes) },
+		},
+		{
+			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole, Name: "host-role",
+				Description: "A role whose members may control anyone's group session"},
+			apply: func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+				id, _ := o.Value.(string)
+				return func(g *storage.GuildSettings) { g.HostRoleID = id }, nil
+			},
+			show: func(g storage.GuildSettings) string {
+				if g.HostRoleID == "" {
+					return "none (Manage Messages still controls sessions)"
+				}
+				return "<@&" + g.HostRoleID + ">"
+			},
+		},
+		{
+			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "server-streak-threshold",
+				Description: "Members (1-100) a day's group sessions need for the server streak",
+				MinValue:    &one, MaxValue: serverStreakThreshMax},
+			apply: intSetting(1, serverStreakThreshMax, func(g *storage.GuildSettings, v int) { g.ServerStreakThreshold = v }),
+			show:  func(g storage.GuildSettings) string { return plural(g.ServerStreakThreshold, "member") },
+		},
+	}
+}
+
+// intSetting reads an integer option within [lo, hi]; Discord enforces the range too,
+// but the bot does not rely on it.
+func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+	return func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+		v := int(o.IntValue())
+		if v < lo || v > hi {
+			return nil, Userf("%s must be between %d and %d.", o.Name, lo, hi)
+		}
+		return func(g *storage.GuildSettings) { set(g, v) }, nil
+	}
+}
+
+func boolSetting(set func(*storage.GuildSettings, bool)) func(*discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+	return func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+		v := o.BoolValue()
+		return func(g *storage.GuildSettings) { set(g, v) }, nil
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// settingsCommand is /settings: with no options it shows the server's settings; each
+// option given changes one, and the answer shows the new values. Only members with Manage
+// Server may use it: Discord hides it from others, and the bot checks again.
+func settingsCommand(store guildSettingsStore) Command {
+	list := settingsList()
+	manage := int64(discordgo.PermissionManageGuild)
+	def := &discordgo.ApplicationCommand{
+		Name:                     "settings",
+		Description:              "Server settings for streaks and sessions (Manage Server)",
+		DefaultMemberPermissions: &manage,
+	}
+	for _, s := range list {
+		def.Options = append(def.Options, s.option)
+	}
+	return inServer(Command{
+		Definition: def,
+		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
+			if !req.Member.Can(discordgo.PermissionManageGuild) {
+				return nil, Userf("Only members with Manage Server can change the server's settings.")
+			}
+			return changeSettings(ctx, store, list, req)
+		},
+		Complete: func(_ context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+			return completeZones(req.String(req.Focused)), nil
+		},
+		Private: true,
+	})
+}
+
+// changeSettings applies the options given in one update, recomputes streaks when the
+// rules changed, and shows the settings (only the changed ones, if any changed).
+func changeSettings(ctx context.Context, store guildSettingsStore, list []setting, req *Request) (*Reply, error) {
+	var changes []func(*storage.GuildSettings)
+	var changed []setting
+	for _, s := range list {
+		o, ok := req.Options[s.option.Name]
+		if !ok {
+			continue
+		}
+		change, err := s.apply(o)
+		if err != nil {
+			return nil, err
+		}
+		changes, changed = append(changes, change), append(changed, s)
+	}
+	if len(changes) == 0 {
+		g, err := store.GuildSettings(ctx, req.GuildID)
+		return settingsReply("Server settings", list, g), err
+	}
+	g, err := store.UpdateGuildSettings(ctx, req.GuildID, func(g *storage.GuildSettings) {
+		for _, change := range changes {
+			change(g)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Summaries are built under the rules; recomputing reads the rules now stored, so it
+	// is right even when another admin changed them in between.
+	if _, ok := req.Options["freezes"]; ok {
+		if _, err := store.RecomputeSummaries(ctx, req.GuildID); err != nil {
+			return nil, err
+		}
+	}
+	return settingsReply("Settings changed", changed, g), nil
+}
+
+func settingsReply(title string, list []setting, g storage.GuildSettings) *Reply {
+	lines := make([]string, len(list))
+	for i, s := range list {
+		lines[i] = fmt.Sprintf("**%s:** %s", s.option.Name, s.show(g))
+	}
+	return &Reply{Embeds: []*discordgo.MessageEmbed{{Title: title, Description: strings.Join(lines, "\n"), Color: helpColor}}, Ephemeral: true}
+}
