@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/app"
 )
@@ -75,11 +76,14 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string)
 
 	checkConfig := &cobra.Command{
 		Use:   "check-config",
-		Short: "Validate the config file and environment, then exit",
+		Short: "Validate the config file, the environment and the catalog file, then exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := load(cmd, true)
 			if err != nil {
+				return err
+			}
+			if _, err := catalog.Load(cfg.Catalog.ExtraPath); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "config is valid (database %s, timezone %s, commands %s)\n",

@@ -23,6 +23,8 @@ func TestCheckConfig(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "broken.yaml")
 	os.WriteFile(broken, []byte("discord:\n  token: [\n"), 0o600)
+	badCatalog := filepath.Join(dir, "extra.yaml")
+	os.WriteFile(badCatalog, []byte("routines:\n  - id: x\n    name: X\n    description: d\n    steps: cat-strech 20s\n"), 0o600)
 	tests := []struct {
 		name    string
 		env     []string
@@ -34,6 +36,7 @@ func TestCheckConfig(t *testing.T) {
 		{name: "explicit missing file", args: []string{"check-config", "--config", filepath.Join(dir, "nope.yaml")}, wantErr: "cannot read config file"},
 		{name: "malformed file", args: []string{"check-config", "--config", broken}, wantErr: "is not valid YAML"},
 		{name: "valid", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real"}, args: []string{"check-config"}, wantOut: "config is valid"},
+		{name: "broken catalog file", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real", "STRETCHBOT_CATALOG_EXTRA_PATH=" + badCatalog}, args: []string{"check-config"}, wantErr: "extra.yaml:"},
 		{name: "version", args: []string{"version"}, wantOut: "stretchbot dev"},
 		{name: "unknown subcommand", args: []string{"strech"}, wantErr: "unknown command"},
 	}
