@@ -122,6 +122,7 @@ func (b *Bot) Open(ctx context.Context, cmds []commands.Command) error {
 	ready := b.session.State.Ready
 	b.session.State.RUnlock()
 	if ready.User == nil {
+		b.session.Close()
 		return errors.New("connected to Discord but got no READY: check discord.api_url")
 	}
 	b.appID = ready.User.ID
@@ -129,6 +130,7 @@ func (b *Bot) Open(ctx context.Context, cmds []commands.Command) error {
 		b.appID = ready.Application.ID
 	}
 	if err := b.register(ctx); err != nil {
+		b.session.Close()
 		return err
 	}
 	b.log.Info("connected", slog.String("bot", ready.User.Username), slog.String("invite_url", InviteURL(b.appID)))

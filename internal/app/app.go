@@ -22,11 +22,10 @@ import (
 // Options are the seams the sandbox and tests use; production leaves them zero.
 type Options struct {
 	Logger     *slog.Logger
-	Now        func() time.Time
 	Transport  http.RoundTripper
 	DeferAfter time.Duration
-	// Clock drives the session engine's timers; clock.Real() when nil. Tests pass a fake
-	// (and its Now as Now) to run a routine in milliseconds.
+	// Clock is every reading of the time and the session engine's timers; clock.Real()
+	// when nil. Tests pass a fake to run a routine in milliseconds and to move days on.
 	Clock clock.Clock
 }
 
@@ -44,9 +43,6 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real()
 	}
@@ -54,7 +50,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Now)
+	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Clock.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +63,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		APIURL:     cfg.Discord.APIURL,
 		GuildID:    cfg.Discord.GuildID,
 		Logger:     opts.Logger,
-		Now:        opts.Now,
+		Now:        opts.Clock.Now,
 		DeferAfter: opts.DeferAfter,
 		Transport:  opts.Transport,
 	})
@@ -80,7 +76,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	cmds := commands.All(commands.Deps{
 		Catalog:         cat,
 		Store:           db,
-		Now:             opts.Now,
+		Now:             opts.Clock.Now,
 		DefaultTimezone: cfg.Defaults.Timezone,
 		PrepGap:         cfg.Session.PrepGap,
 		Sessions:        sessions,

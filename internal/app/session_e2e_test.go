@@ -99,7 +99,7 @@ func assertTextHas(t *testing.T, what, text string, wants ...string) {
 func TestSessionRunsToSummaryAndRetriesA429(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
 	h := startHarness(t,
-		withOptions(func(o *app.Options) { o.Clock, o.Now = clk, clk.Now }),
+		withOptions(func(o *app.Options) { o.Clock = clk }),
 		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
 	h.createQuickRoutine()
 

@@ -17,7 +17,7 @@ import (
 // /stats draws a heatmap, and /forget-me takes Bob off the leaderboard.
 func TestStreakLifecycle(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock, o.Now = clk, clk.Now }))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }))
 
 	for _, m := range []fakediscord.Member{alice, bob} {
 		a := h.slash(m, "done")
@@ -61,7 +61,7 @@ func TestStreakLifecycle(t *testing.T) {
 // only a manager changes the server's settings.
 func TestStreakSettingsAndPrivacy(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock, o.Now = clk, clk.Now }))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }))
 
 	choices := h.autocomplete(alice, "timezone", "zone", "kirit")
 	if len(choices) == 0 || choices[0].Value != "Pacific/Kiritimati" {
