@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/internal/syncbuf"
 )
 
 var _ Store = (*memStore)(nil)
@@ -188,24 +188,6 @@ func (p *memPoster) count() int {
 	return len(p.writes)
 }
 
-// syncBuffer is a log sink the race detector accepts.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 var epoch = time.Date(2025, 3, 1, 18, 0, 0, 0, time.UTC)
 
 type harness struct {
@@ -213,7 +195,7 @@ type harness struct {
 	clk    *clock.Fake
 	store  *memStore
 	poster *memPoster
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	eng    *Engine
 	cfg    Config
 }
@@ -221,7 +203,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	clk := clock.NewFake(epoch)
-	h := &harness{t: t, clk: clk, store: newMemStore(), poster: &memPoster{clock: clk}, logs: &syncBuffer{},
+	h := &harness{t: t, clk: clk, store: newMemStore(), poster: &memPoster{clock: clk}, logs: &syncbuf.Buffer{},
 		cfg: Config{PrepGap: 10 * time.Second}}
 	h.cfg.Logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.eng = New(h.cfg, h.store, h.poster, clk)

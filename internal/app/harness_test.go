@@ -1,13 +1,11 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/app"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
+	"github.com/stretchbot/stretchbot/internal/syncbuf"
 )
 
 // waitLimit bounds every wait in the end-to-end tests; a healthy run needs
@@ -46,7 +45,7 @@ type harness struct {
 	app    *app.App
 	cfg    *config.Config
 	opts   app.Options
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	closed bool
 }
 
@@ -72,7 +71,7 @@ func startHarness(t *testing.T, options ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
-	h := &harness{t: t, fake: fake, logs: &syncBuffer{}}
+	h := &harness{t: t, fake: fake, logs: &syncbuf.Buffer{}}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("bot log:\n%s", h.logs.String())
@@ -280,22 +279,4 @@ func (h *harness) latestForInteraction(interactionID, messageID string) fakedisc
 	}
 	h.t.Fatalf("no message for interaction %s", interactionID)
 	return fakediscord.Message{}
-}
-
-// syncBuffer is a bytes.Buffer safe for the bot's concurrent log writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

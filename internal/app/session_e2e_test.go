@@ -16,6 +16,7 @@ import (
 	"github.com/stretchbot/stretchbot/internal/app"
 	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
+	"github.com/stretchbot/stretchbot/internal/syncbuf"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -163,7 +164,7 @@ func TestSessionSurvivesSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
-	h := &harness{t: t, fake: fake, logs: &syncBuffer{}}
+	h := &harness{t: t, fake: fake, logs: &syncbuf.Buffer{}}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("bot log:\n%s", h.logs.String())

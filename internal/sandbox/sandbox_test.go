@@ -1,37 +1,18 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
+	"github.com/stretchbot/stretchbot/internal/syncbuf"
 )
-
-// lockedBuffer collects console output written from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestSandboxScript(t *testing.T) {
 	cfg, err := config.Load(filepath.Join(t.TempDir(), "absent.yaml"), false, nil)
@@ -47,7 +28,7 @@ func TestSandboxScript(t *testing.T) {
 		"quit",
 		"/help", // never read: quit stops the loop
 	}, "\n")
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = Run(ctx, Options{Config: cfg, DBPath: filepath.Join(t.TempDir(), "sandbox.db"), In: strings.NewReader(script), Out: &out, Log: io.Discard})
