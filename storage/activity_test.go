@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -509,4 +510,52 @@ func TestLeaderboardKeepsATravellersStreak(t *testing.T) {
 	if err != nil || len(b.Top) != 1 || b.Top[0].UserID != "homebody" {
 		t.Fatalf("board once Pago Pago's 06-15 ended: %+v, %v; want the traveller gone", b, err)
 	}
+}
+
+// The checkpointer, not the commit, copies a credit from the WAL into the database file,
+// and it does so promptly: the file alone, without its WAL, soon holds the credit.
+func TestCheckpointerCopiesCommitsIntoTheFile(t *testing.T) {
+	db := openTemp(t)
+	var backstop int
+	if err := db.write.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&backstop); err != nil || backstop != walBackstop {
+		t.Fatalf("writer's wal_autocheckpoint = %d, %v; want %d", backstop, err, walBackstop)
+	}
+	creditOne(t, db, testGuild, "u1", SourceSession, 10, mustTime(t, "2024-06-15T10:00:00Z"))
+	copied := filepath.Join(t.TempDir(), "copy.db")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if err := copyFile(db.Path(), copied); err != nil {
+			t.Fatal(err)
+		}
+		n, err := countIn(copied, `SELECT COUNT(*) FROM activity WHERE user_id = 'u1'`)
+		if err == nil && n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file without its WAL holds %d credits (%v) 10 s after the commit; want 1", n, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-db.ckpt.done:
+	default:
+		t.Fatal("Close returned before the checkpointer stopped")
+	}
+	db.ckpt.poke() // a late wake neither blocks nor panics
+	if err := db.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// countIn runs a COUNT query on the database file at path, on a connection of its own.
+func countIn(path, query string) (int, error) {
+	conn, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var n int
+	err = conn.QueryRow(query).Scan(&n)
+	return n, err
 }

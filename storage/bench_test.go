@@ -2,12 +2,15 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stretchbot/stretchbot/session"
 )
 
 // The benchmark server: benchMembers members with benchDays counted days each, ending
@@ -26,15 +29,22 @@ func benchMember(i int) string { return fmt.Sprintf("3%017d", i) }
 
 // openBenchDB opens a private copy of the benchmark fixture. The fixture takes seconds to
 // build, so it is built once into the system temp folder, named by its version and the
-// schema's, and copied for each benchmark (writes must not leak into the next one).
+// schema's (see below), and copied for each benchmark (writes must not leak into the
+// next one).
 func openBenchDB(b *testing.B) *DB {
 	b.Helper()
 	migrations, err := loadMigrations()
 	if err != nil {
 		b.Fatal(err)
 	}
-	cached := filepath.Join(os.TempDir(), fmt.Sprintf("stretchbot-bench-activity-v%d-s%d.db",
-		benchFixtureVersion, migrations[len(migrations)-1].version))
+	// The schema part of the name hashes the migrations' text, not only their number: an
+	// unreleased migration edited in place must not reuse a fixture built by its old text.
+	schema := sha256.New()
+	for _, m := range migrations {
+		fmt.Fprintf(schema, "%d\x00%s\x00", m.version, m.sql)
+	}
+	cached := filepath.Join(os.TempDir(), fmt.Sprintf("stretchbot-bench-activity-v%d-s%d-%x.db",
+		benchFixtureVersion, migrations[len(migrations)-1].version, schema.Sum(nil)[:6]))
 	if _, err := os.Stat(cached); err != nil {
 		buildBenchFixture(b, cached)
 	}
@@ -171,5 +181,46 @@ func BenchmarkCreditSession(b *testing.B) {
 		if _, err := db.CreditActivity(context.Background(), benchGuild, credits, at); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFinishSession1000 finishes a session of 1,000 participants through the real
+// path, FinishSession: the session's final state, its 1,000 session credits and their
+// streak credits, in one transaction. Starting each session is not timed.
+func BenchmarkFinishSession1000(b *testing.B) {
+	db := openBenchDB(b)
+	ctx := context.Background()
+	plan, err := session.BuildPlan([]session.RoutineItem{
+		{ExerciseID: "cat-stretch", Name: "Cat stretch", Hold: 20 * time.Minute, Reps: 1},
+	}, 10*time.Second)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := benchNow(b)
+	for b.Loop() {
+		b.StopTimer()
+		at = at.AddDate(0, 0, 1)
+		start := at.Add(-25 * time.Minute)
+		s := &session.Session{GuildID: benchGuild, ChannelID: "c", HostID: benchMember(0), RoutineName: "r",
+			Plan: plan, Status: session.Lobby, CreatedAt: start, StartAt: start}
+		credits := make([]session.Credit, 1000)
+		for i := range credits {
+			id := benchMember(i * 7)
+			s.Participants = append(s.Participants, session.Participant{UserID: id, Name: "m", JoinedAt: start, JoinedStep: -1})
+			credits[i] = session.Credit{UserID: id, Name: "m", Active: 20 * time.Minute}
+		}
+		if s.ID, err = db.CreateSession(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+		s.Status, s.StartedAt, s.EndedAt = session.Finished, start.Add(time.Minute), at
+		b.StartTimer()
+		if err := db.FinishSession(ctx, s, credits); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	got, err := db.SessionCredits(ctx, 1)
+	if err != nil || len(got) != 1000 || !got[0].StreakGrew {
+		b.Fatalf("session 1 credits: %d, %v; want 1000 that grew a streak", len(got), err)
 	}
 }
