@@ -81,7 +81,7 @@ func TestRateLimitedCallbackIsRetried(t *testing.T) {
 	}
 }
 
-func TestUnknownCommandAndStaleButton(t *testing.T) {
+func TestUnknownCommandIsExplained(t *testing.T) {
 	h := startHarness(t)
 	a := h.interact(h.fake.SlashCommand(in(alice), "no-such-command"))
 	if !a.Message.Ephemeral() || !strings.Contains(a.text(), "/help") {
