@@ -207,7 +207,7 @@ func TestSessionSurvivesSIGKILL(t *testing.T) {
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "stretchbot")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/stretchbot/stretchbot/cmd/stretchbot").CombinedOutput()
 	if err != nil {
