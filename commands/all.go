@@ -12,10 +12,6 @@ import (
 type Deps struct {
 	Catalog *catalog.Catalog
 	Store   *storage.DB
-	// Now is the injected clock's reading.
-	Now func() time.Time
-	// DefaultTimezone is defaults.timezone, for members and servers that set none.
-	DefaultTimezone string
 	// PrepGap is session.prep_gap, the time to get ready between a routine's exercises,
 	// counted into every total time shown.
 	PrepGap time.Duration

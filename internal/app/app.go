@@ -74,12 +74,10 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger},
 		db, commands.NewSessionPoster(b.NewMessenger(), bot.RESTErrorCode, db), opts.Clock)
 	cmds := commands.All(commands.Deps{
-		Catalog:         cat,
-		Store:           db,
-		Now:             opts.Clock.Now,
-		DefaultTimezone: cfg.Defaults.Timezone,
-		PrepGap:         cfg.Session.PrepGap,
-		Sessions:        sessions,
+		Catalog:  cat,
+		Store:    db,
+		PrepGap:  cfg.Session.PrepGap,
+		Sessions: sessions,
 	})
 	if err := b.Open(ctx, cmds); err != nil {
 		db.Close()

@@ -62,9 +62,9 @@ func withConfig(change func(*config.Config)) harnessOption {
 	return func(_ *app.Options, c *config.Config) { change(c) }
 }
 
-// startHarness starts a fake Discord and the app connected to it. Both are closed
-// when the test ends; the captured log is printed if the test failed.
-func startHarness(t *testing.T, options ...harnessOption) *harness {
+// newHarness starts a fake Discord, closed when the test ends, and a log sink that is
+// printed if the test failed. It starts no bot: see startHarness.
+func newHarness(t *testing.T) *harness {
 	t.Helper()
 	fake, err := fakediscord.Start(fakediscord.Options{})
 	if err != nil {
@@ -77,6 +77,14 @@ func startHarness(t *testing.T, options ...harnessOption) *harness {
 			t.Logf("bot log:\n%s", h.logs.String())
 		}
 	})
+	return h
+}
+
+// startHarness starts a fake Discord and the app connected to it. Both are closed
+// when the test ends; the captured log is printed if the test failed.
+func startHarness(t *testing.T, options ...harnessOption) *harness {
+	t.Helper()
+	h := newHarness(t)
 	h.cfg = h.config(filepath.Join(t.TempDir(), "stretchbot.db"))
 	h.opts = app.Options{Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		DeferAfter: time.Second}

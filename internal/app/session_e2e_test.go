@@ -16,7 +16,6 @@ import (
 	"github.com/stretchbot/stretchbot/internal/app"
 	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
-	"github.com/stretchbot/stretchbot/internal/syncbuf"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -159,17 +158,8 @@ func TestSessionSurvivesSIGKILL(t *testing.T) {
 		t.Skip("builds and runs the binary on the real clock")
 	}
 	bin := buildBinary(t)
-	fake, err := fakediscord.Start(fakediscord.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(fake.Close)
-	h := &harness{t: t, fake: fake, logs: &syncbuf.Buffer{}}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("bot log:\n%s", h.logs.String())
-		}
-	})
+	h := newHarness(t)
+	fake := h.fake
 	dbPath := filepath.Join(t.TempDir(), "stretchbot.db")
 	env := append(os.Environ(),
 		"STRETCHBOT_DISCORD_TOKEN=test-token-not-real",
@@ -190,7 +180,7 @@ func TestSessionSurvivesSIGKILL(t *testing.T) {
 	_ = first.Wait() // "signal: killed" is the expected outcome
 
 	h.runBinary(bin, env, 2)
-	_, err = fake.WaitForCall(func(c fakediscord.Call) bool {
+	_, err := fake.WaitForCall(func(c fakediscord.Call) bool {
 		return c.Method == http.MethodPatch && strings.HasSuffix(c.Path, "/messages/"+live.ID) && c.Status < 300 &&
 			strings.Contains(string(c.RawBody), "Session complete")
 	}, 30*time.Second)
