@@ -12,7 +12,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
@@ -102,10 +101,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	cat, err := catalog.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
 	if _, err := db.CreateRoutine(ctx, storage.Routine{GuildID: "g", Name: "Quick", Steps: "cat-stretch 5s x2", CreatedBy: "u1"}, 50); err != nil {
 		t.Fatal(err)
 	}
