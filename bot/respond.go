@@ -80,7 +80,7 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 	req := b.request(i)
 	req.CustomID, req.Params = data.CustomID, params
 	if i.Message != nil {
-		req.MessageID = i.Message.ID
+		req.MessageID, req.MessageChannelID = i.Message.ID, i.Message.ChannelID
 	}
 	b.run(i, req, route.handle, true, route.command.Private)
 }
@@ -172,6 +172,17 @@ func (b *Bot) reply(i *discordgo.Interaction, isComponent bool, o outcome) {
 		kind = discordgo.InteractionResponseUpdateMessage
 	}
 	b.send(i, &discordgo.InteractionResponse{Type: kind, Data: messageData(r)})
+	b.followUp(i, r.FollowUp)
+}
+
+// followUp sends a reply's follow-up message, if it has one.
+func (b *Bot) followUp(i *discordgo.Interaction, r *commands.Reply) {
+	if r == nil {
+		return
+	}
+	if _, err := b.session.FollowupMessageCreate(i, true, webhookParams(r)); err != nil {
+		b.log.Error("sending a follow-up failed", b.attrs(i, err)...)
+	}
 }
 
 // replyAfterDefer delivers the answer to a deferred interaction: an edit of the
@@ -194,7 +205,9 @@ func (b *Bot) replyAfterDefer(i *discordgo.Interaction, isComponent, deferredEph
 	}
 	if err != nil {
 		b.log.Error("sending the answer failed", b.attrs(i, err)...)
+		return
 	}
+	b.followUp(i, r.FollowUp)
 }
 
 // resolve turns a handler outcome into the reply to show, classifying errors:

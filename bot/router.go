@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -31,10 +32,32 @@ func newRouter(cmds []commands.Command) (*router, error) {
 		}
 		r.commands[name] = c
 		for _, comp := range c.Components {
-			r.components = append(r.components, componentRoute{segments: strings.Split(comp.Pattern, "/"), command: c, handle: comp.Handle})
+			r.components = append(r.components, componentRoute{segments: strings.Split(comp.Pattern, "/"), command: c, handle: guard(comp)})
 		}
 	}
 	return r, nil
+}
+
+// notThisChannel refuses a click on something that lives in another channel or server.
+const notThisChannel = "That button doesn't belong to this channel."
+
+// guard wraps a component's handler so that it runs only for clicks made where the thing
+// it acts on lives: a click forged in another server, another channel or a DM changes
+// nothing and learns nothing. It is the one place this is checked, for every button.
+func guard(comp commands.Component) commands.Handler {
+	return func(ctx context.Context, req *commands.Request) (*commands.Reply, error) {
+		place := commands.Place{GuildID: req.GuildID, ChannelID: req.MessageChannelID}
+		if comp.Owner != nil {
+			var err error
+			if place, err = comp.Owner(ctx, req); err != nil {
+				return nil, err
+			}
+		}
+		if !place.Holds(req) || (req.MessageChannelID != "" && req.MessageChannelID != req.ChannelID) {
+			return nil, commands.Userf(notThisChannel)
+		}
+		return comp.Handle(ctx, req)
+	}
 }
 
 // command returns the command for a slash or autocomplete interaction.

@@ -43,6 +43,22 @@ type Handler func(ctx context.Context, req *Request) (*Reply, error)
 type Component struct {
 	Pattern string
 	Handle  Handler
+	// Owner says where the thing a click acts on lives, e.g. a session's server and
+	// channel. The router refuses a click from anywhere else before Handle runs, so no
+	// handler checks it itself. Nil means the clicked message's own channel: all the
+	// button's state is in its custom ID. An error is answered as Handle's would be.
+	Owner func(ctx context.Context, req *Request) (Place, error)
+}
+
+// Place is a server channel (GuildID is empty for a direct message).
+type Place struct {
+	GuildID, ChannelID string
+}
+
+// Holds reports whether req came from this place. A place without a channel holds
+// nothing, so a click whose message is unknown is refused.
+func (p Place) Holds(req *Request) bool {
+	return p.ChannelID != "" && p.GuildID == req.GuildID && p.ChannelID == req.ChannelID
 }
 
 // Member is the person who acted.
@@ -87,10 +103,12 @@ type Request struct {
 	// Resolved holds the users and members named by user options.
 	Resolved *discordgo.ApplicationCommandInteractionDataResolved
 
-	// CustomID and Params are set for component clicks; MessageID is the clicked message.
-	CustomID  string
-	Params    map[string]string
-	MessageID string
+	// CustomID and Params are set for component clicks; MessageID is the clicked message
+	// and MessageChannelID the channel Discord says it is in.
+	CustomID         string
+	Params           map[string]string
+	MessageID        string
+	MessageChannelID string
 }
 
 // String returns the string option name, or "" if it was not given.
@@ -157,6 +175,9 @@ type Reply struct {
 	Update bool
 	// Choices answers an autocomplete request.
 	Choices []*discordgo.ApplicationCommandOptionChoice
+	// FollowUp is sent after this reply as a separate message, e.g. the caller's own
+	// rank (ephemeral) beside a public leaderboard.
+	FollowUp *Reply
 }
 
 // UserError is a mistake the member can fix. It is shown to them ephemerally, as

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +83,7 @@ func newSessionCommand(c *sessionCommand) Command {
 	zero := 0.0
 	components := make([]Component, 0, len(sessionButtons()))
 	for _, b := range sessionButtons() {
-		components = append(components, Component{Pattern: "session/{id}/" + b.action, Handle: c.click(b)})
+		components = append(components, Component{Pattern: "session/{id}/" + b.action, Handle: c.click(b), Owner: c.owner})
 	}
 	return Command{
 		Definition: &discordgo.ApplicationCommand{
@@ -191,17 +190,37 @@ func (c *sessionCommand) status(ctx context.Context, req *Request) (*Reply, erro
 	return &Reply{Ephemeral: true, Content: messageLink(v.Session), Embeds: []*discordgo.MessageEmbed{embed}}, nil
 }
 
+// owner is where the session a button names lives, active or ended.
+func (c *sessionCommand) owner(ctx context.Context, req *Request) (Place, error) {
+	id, ok := parseID(req.Params["id"])
+	if !ok {
+		return Place{}, Userf(staleSession)
+	}
+	v, err := c.engine.Lookup(ctx, id)
+	if errors.Is(err, session.ErrNotFound) {
+		return Place{}, Userf(staleSession)
+	}
+	if err != nil {
+		return Place{}, err
+	}
+	return Place{GuildID: v.Session.GuildID, ChannelID: v.Session.ChannelID}, nil
+}
+
+// staleSession answers a button whose session is unknown.
+const staleSession = "That button belongs to a session that has ended."
+
 // click handles one session button. A click on the live message is answered with a type-7
 // update of it, which is the one write for that change; a click elsewhere gets a private
 // confirmation while the engine updates the live message. A click on a session that has
 // ended shows its final state in the clicked message.
 func (c *sessionCommand) click(b sessionButton) Handler {
 	return func(ctx context.Context, req *Request) (*Reply, error) {
-		id, err := strconv.ParseInt(req.Params["id"], 10, 64)
-		if err != nil {
-			return nil, Userf("That button belongs to something that has ended.")
+		id, ok := parseID(req.Params["id"])
+		if !ok {
+			return nil, Userf(staleSession)
 		}
 		a := actor(req, false)
+		var err error
 		if b.host {
 			if a, err = c.controlActor(ctx, req); err != nil {
 				return nil, err
@@ -224,7 +243,7 @@ func (c *sessionCommand) click(b sessionButton) Handler {
 func (c *sessionCommand) ended(ctx context.Context, id int64) (*Reply, error) {
 	v, err := c.engine.Lookup(ctx, id)
 	if errors.Is(err, session.ErrNotFound) {
-		return nil, Userf("This session has ended.")
+		return nil, Userf(staleSession)
 	}
 	if err != nil {
 		return nil, err
