@@ -53,7 +53,7 @@ func guard(comp commands.Component) commands.Handler {
 				return nil, err
 			}
 		}
-		if !place.Holds(req) || (req.MessageChannelID != "" && req.MessageChannelID != req.ChannelID) {
+		if !place.Holds(req) {
 			return nil, commands.Userf(notThisChannel)
 		}
 		return comp.Handle(ctx, req)

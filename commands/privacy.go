@@ -10,15 +10,17 @@ import (
 	"github.com/stretchbot/stretchbot/storage"
 )
 
-// privacyCommand is /privacy leaderboard:<on|off>: whether the member appears on this
-// server's leaderboards. Their streak still counts either way.
+// privacyCommand is /privacy leaderboard:<on|off>: whether other members see the member's
+// figures: on this server's leaderboards, and through /streak and /stats with member: (see
+// lookAt; moderators with Manage Server still can). Their streak still counts either way,
+// and their time zone is never shown to anyone else.
 func privacyCommand(store memberSettingsStore) Command {
 	return inServer(Command{
 		Definition: &discordgo.ApplicationCommand{
 			Name:        "privacy",
-			Description: "Choose whether you appear on this server's leaderboards",
+			Description: "Choose whether other members see your streak: leaderboards, /streak and /stats",
 			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "leaderboard",
-				Description: "on: show me; off: leave me out", Required: true,
+				Description: "on: show me; off: keep my streak to myself", Required: true,
 				Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "on", Value: "on"}, {Name: "off", Value: "off"}}}},
 		},
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
@@ -27,9 +29,12 @@ func privacyCommand(store memberSettingsStore) Command {
 				return nil, err
 			}
 			if hide {
-				return Message(true, "You are left out of this server's leaderboards. Your streak still counts; /streak shows it to you."), nil
+				return Message(true, "You are left out of this server's leaderboards, and other members' /streak and /stats "+
+					"no longer show yours (moderators with Manage Server still can). Your streak still counts; /streak and /stats "+
+					"show it to you."), nil
 			}
-			return Message(true, "You appear on this server's leaderboards again."), nil
+			return Message(true, "You appear on this server's leaderboards again, and other members can look at your streak "+
+				"with /streak and /stats. Your time zone stays yours: nobody else sees it."), nil
 		},
 		Private: true,
 	})
@@ -42,9 +47,21 @@ type forgetter interface {
 
 var _ forgetter = (*storage.DB)(nil)
 
-// forgetPattern is the confirm button of /forget-me; the ID names the member, so that only
-// they can confirm, even after a restart.
-const forgetPattern = "forget/{user}/confirm"
+// forgetPattern is the confirm button of /forget-me. The ID names the server, so that a
+// confirm from one server never deletes in another, and the member, so that only they can
+// confirm, even after a restart.
+const forgetPattern = "forget/{guild}/{user}/confirm"
+
+// forgetID is the custom ID of req's member's confirm button.
+func forgetID(req *Request) string {
+	return strings.NewReplacer("{guild}", req.GuildID, "{user}", req.Member.ID).Replace(forgetPattern)
+}
+
+// forgetOwner places a confirm button in the server its ID names, in the channel of the
+// message it is on.
+func forgetOwner(_ context.Context, req *Request) (Place, error) {
+	return Place{GuildID: req.Params["guild"], ChannelID: req.MessageChannelID}, nil
+}
 
 // forgetMeCommand is /forget-me: after a confirm button only the caller may press, it
 // deletes everything kept about them in this server and says what was deleted.
@@ -60,12 +77,12 @@ func forgetMeCommand(store forgetter) Command {
 					"for good. Other servers are not affected.",
 				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 					discordgo.Button{Label: "Delete my data", Style: discordgo.DangerButton,
-						CustomID: strings.Replace(forgetPattern, "{user}", req.Member.ID, 1)},
+						CustomID: forgetID(req)},
 				}}},
 				Ephemeral: true,
 			}, nil
 		},
-		Components: []Component{{Pattern: forgetPattern, Handle: func(ctx context.Context, req *Request) (*Reply, error) {
+		Components: []Component{{Pattern: forgetPattern, Owner: forgetOwner, Handle: func(ctx context.Context, req *Request) (*Reply, error) {
 			if req.Params["user"] != req.Member.ID {
 				return nil, Userf("Only the member who asked can confirm this. Use /forget-me to delete your own data.")
 			}

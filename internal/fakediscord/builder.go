@@ -181,6 +181,17 @@ func (s *Server) ComponentClick(ctx InteractionContext, messageID, customID stri
 	return i, nil
 }
 
+// ForgedClick builds a click (type 3) as a hostile client could send it: any custom ID,
+// from any server and channel (ctx), claiming the message messageID in messageChannelID.
+// Neither the message nor the button need exist; a stored message is sent as stored, as
+// ComponentClick does. Tests use it to show that the bot checks where a click comes from.
+func (s *Server) ForgedClick(ctx InteractionContext, messageID, messageChannelID, customID string) *discordgo.Interaction {
+	i := s.baseInteraction(ctx, discordgo.InteractionMessageComponent)
+	i.Message = &discordgo.Message{ID: messageID, ChannelID: messageChannelID}
+	i.Data = discordgo.MessageComponentInteractionData{CustomID: customID, ComponentType: discordgo.ButtonComponent}
+	return i
+}
+
 // componentRef is the part of a component's JSON a click needs.
 type componentRef struct {
 	Type       discordgo.ComponentType `json:"type"`
