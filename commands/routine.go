@@ -267,11 +267,16 @@ func (r *routines) mayManage(ctx context.Context, req *Request) error {
 	return Userf("Only members with Manage Server can create or delete this server's routines.")
 }
 
-// routineName tidies a name (single spaces, no line breaks) and checks its length.
+// routineName tidies a name (single spaces, no line breaks) and checks its length. A name
+// is shown to everyone and matched by what it looks like, so it may not hide anything:
+// control and invisible formatting characters left after tidying are refused.
 func routineName(raw string) (string, error) {
 	name := strings.Join(strings.Fields(raw), " ")
 	if n := utf8.RuneCountInString(name); n < 1 || n > storage.RoutineNameMax {
 		return "", Userf("A routine name has 1 to %d characters; that one has %d.", storage.RoutineNameMax, n)
+	}
+	if r, found := invisibleRune(name); found {
+		return "", Userf("A routine name can't contain control or invisible formatting characters (found %U).", r)
 	}
 	return name, nil
 }

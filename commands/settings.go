@@ -94,6 +94,21 @@ func settingsList() []setting {
 	}
 }
 
+// everyoneHostRole refuses @everyone as the host role: every member has it, so it would
+// let anyone control anyone's session and change the server's routines.
+const everyoneHostRole = "@everyone can't be the host role: pick a role that only session leaders have."
+
+// checkHostRole refuses a host-role option naming @everyone, whose role id in Discord is
+// the server's own id.
+func checkHostRole(req *Request) error {
+	if o, ok := req.Options["host-role"]; ok {
+		if id, _ := o.Value.(string); id != "" && id == req.GuildID {
+			return Userf(everyoneHostRole)
+		}
+	}
+	return nil
+}
+
 // intSetting reads an integer option within [lo, hi]; Discord enforces the range too,
 // but the bot does not rely on it.
 func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
@@ -139,6 +154,9 @@ func settingsCommand(store guildSettingsStore) Command {
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
 			if !req.Member.Can(discordgo.PermissionManageGuild) {
 				return nil, Userf("Only members with Manage Server can change the server's settings.")
+			}
+			if err := checkHostRole(req); err != nil {
+				return nil, err
 			}
 			return changeSettings(ctx, store, list, req)
 		},
