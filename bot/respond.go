@@ -64,6 +64,10 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		b.reply(i, false, outcome{err: commands.Userf(unknownCommand)})
 		return
 	}
+	if err := checkOptions(cmd.Definition, data.Options); err != nil {
+		b.reply(i, false, outcome{err: err})
+		return
+	}
 	req := b.request(i)
 	req.Subcommand, req.Options, _ = flattenOptions(data.Options)
 	req.Resolved = data.Resolved
