@@ -35,7 +35,7 @@ func All(d Deps) []Command {
 		doneCommand(d.Catalog, d.Store),
 		timezoneCommand(d.Store),
 		privacyCommand(d.Store),
-		forgetMeCommand(d.Store),
+		forgetMeCommand(d.Store, d.Sessions),
 		settingsCommand(d.Store),
 	}
 	return append(cmds, help(cmds))

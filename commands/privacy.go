@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -63,9 +64,17 @@ func forgetOwner(_ context.Context, req *Request) (Place, error) {
 	return Place{GuildID: req.Params["guild"], ChannelID: req.MessageChannelID}, nil
 }
 
+// sessionForgetter takes a member out of a server's running sessions.
+type sessionForgetter interface {
+	Forget(ctx context.Context, guildID, userID string) (int, error)
+}
+
+var _ sessionForgetter = (*session.Engine)(nil)
+
 // forgetMeCommand is /forget-me: after a confirm button only the caller may press, it
-// deletes everything kept about them in this server and says what was deleted.
-func forgetMeCommand(store forgetter) Command {
+// takes them out of the server's running sessions, deletes everything kept about them in
+// this server, and says what was deleted.
+func forgetMeCommand(store forgetter, sessions sessionForgetter) Command {
 	return inServer(Command{
 		Definition: &discordgo.ApplicationCommand{
 			Name:        "forget-me",
@@ -73,8 +82,9 @@ func forgetMeCommand(store forgetter) Command {
 		},
 		Handle: func(_ context.Context, req *Request) (*Reply, error) {
 			return &Reply{
-				Content: "This deletes your streak, your counted days, your settings and your group-session history in this server, " +
-					"for good. Other servers are not affected.",
+				Content: "This deletes your streak and freezes, your counted days, your settings and your group-session history " +
+					"in this server, for good, and takes you out of any group session still running or waiting here, so it " +
+					"won't credit you when it ends. Other servers are not affected.",
 				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 					discordgo.Button{Label: "Delete my data", Style: discordgo.DangerButton,
 						CustomID: forgetID(req)},
@@ -86,25 +96,40 @@ func forgetMeCommand(store forgetter) Command {
 			if req.Params["user"] != req.Member.ID {
 				return nil, Userf("Only the member who asked can confirm this. Use /forget-me to delete your own data.")
 			}
+			// Sessions first: one ending in between would otherwise credit them again.
+			left, err := sessions.Forget(ctx, req.GuildID, req.Member.ID)
+			if err != nil {
+				return nil, err
+			}
 			f, err := store.ForgetMember(ctx, req.GuildID, req.Member.ID)
 			if err != nil {
 				return nil, err
 			}
-			return &Reply{Content: forgottenText(f), Ephemeral: true, Update: true}, nil
+			return &Reply{Content: forgottenText(f, left), Ephemeral: true, Update: true}, nil
 		}}},
 		Private: true,
 	})
 }
 
-// forgottenText says what ForgetMember deleted.
-func forgottenText(f storage.Forgotten) string {
-	yesNo := func(deleted bool, what string) string {
+// forgottenText says, in words, what ForgetMember deleted and how many running sessions
+// the member was taken out of.
+func forgottenText(f storage.Forgotten, sessionsLeft int) string {
+	had := func(deleted bool, what string) string {
 		if deleted {
-			return what
+			return "your " + what
 		}
-		return "no " + what
+		return "no " + what + " (there were none)"
 	}
-	return fmt.Sprintf("Done. Deleted: %s, %s, %s, %s and %s. Anything you do from now on starts afresh.",
-		plural(f.Days, "counted day"), yesNo(f.Streak, "streak"), yesNo(f.Settings, "settings"),
-		plural(f.SessionCredits, "session credit"), plural(f.Participations, "session place"))
+	text := fmt.Sprintf("Done. Deleted: %s, %s, %s and %s.",
+		plural(f.Days, "counted day"), had(f.Streak, "streak and freezes"), had(f.Settings, "settings"),
+		plural(f.SessionCredits, "session credit"))
+	if sessionsLeft > 0 {
+		pronoun := "they"
+		if sessionsLeft == 1 {
+			pronoun = "it"
+		}
+		text += fmt.Sprintf(" You were taken out of %s still running here, so %s won't credit you.",
+			plural(sessionsLeft, "session"), pronoun)
+	}
+	return text + " Anything you do from now on starts afresh."
 }

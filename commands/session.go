@@ -287,7 +287,7 @@ func (c *sessionCommand) controlActor(ctx context.Context, req *Request) (sessio
 
 func actor(req *Request, canControl bool) session.Actor {
 	return session.Actor{UserID: req.Member.ID, Name: req.Member.Name, IsBot: req.Member.IsBot,
-		CanControl: canControl, MessageID: req.MessageID}
+		CanControl: canControl, MessageID: req.MessageID, At: req.Received}
 }
 
 // sessionError turns the engine's refusals into sentences for the member; anything else

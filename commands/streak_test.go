@@ -3,8 +3,10 @@ package commands
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,14 +31,34 @@ type fakeActivity struct {
 	forgotten  storage.Forgotten
 	forgot     string
 	recomputed int
+	// settingsOf answers MemberSettings; nil means nobody set anything.
+	settingsOf func(userID string) (storage.MemberSettings, error)
+	// read lists the members whose figures were read.
+	read []string
 }
 
-func (f *fakeActivity) StreakOf(context.Context, string, string, time.Time) (storage.StreakView, error) {
+func (f *fakeActivity) StreakOf(_ context.Context, _, userID string, _ time.Time) (storage.StreakView, error) {
+	f.read = append(f.read, userID)
 	return f.view, nil
 }
 
-func (f *fakeActivity) Stats(context.Context, string, string, time.Time) (storage.StatsView, error) {
+func (f *fakeActivity) Stats(_ context.Context, _, userID string, _ time.Time) (storage.StatsView, error) {
+	f.read = append(f.read, userID)
 	return f.stats, nil
+}
+
+func (f *fakeActivity) MemberSettings(_ context.Context, _, userID string) (storage.MemberSettings, error) {
+	if f.settingsOf == nil {
+		return storage.MemberSettings{}, nil
+	}
+	return f.settingsOf(userID)
+}
+
+// optedOut makes the members ids hide their figures (/privacy leaderboard:off).
+func optedOut(ids ...string) func(string) (storage.MemberSettings, error) {
+	return func(id string) (storage.MemberSettings, error) {
+		return storage.MemberSettings{Timezone: "Asia/Tokyo", LeaderboardOptOut: slices.Contains(ids, id)}, nil
+	}
 }
 
 func (f *fakeActivity) Leaderboard(_ context.Context, _ string, by storage.Ranking, _ string, _ int, _ time.Time) (storage.Board, error) {
@@ -93,45 +115,129 @@ func userOption(name string, u *discordgo.User) (*option, *discordgo.Application
 		&discordgo.ApplicationCommandInteractionDataResolved{Users: map[string]*discordgo.User{u.ID: u}}
 }
 
+// embedText is everything an embed reply shows, footers included.
+func embedText(r *Reply) string {
+	text := replyText(r)
+	for _, e := range r.Embeds {
+		if e.Footer != nil {
+			text += "\n" + e.Footer.Text
+		}
+	}
+	return text
+}
+
+// checkText checks that text has every want and none of avoid.
+func checkText(t *testing.T, text string, want, avoid []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("reply lacks %q:\n%s", w, text)
+		}
+	}
+	for _, a := range avoid {
+		if strings.Contains(text, a) {
+			t.Errorf("reply shows %q:\n%s", a, text)
+		}
+	}
+}
+
+// looking builds a request by Ann (u1) about the member u, with the given permissions.
+func looking(u *discordgo.User, permissions int64) *Request {
+	var opts []*option
+	var resolved *discordgo.ApplicationCommandInteractionDataResolved
+	if u != nil {
+		var o *option
+		o, resolved = userOption("member", u)
+		opts = append(opts, o)
+	}
+	req := request("", opts...)
+	req.Resolved, req.Member.Permissions = resolved, permissions
+	return req
+}
+
+var (
+	annUser = &discordgo.User{ID: "u1", Username: "ann", GlobalName: "Ann"}
+	samUser = &discordgo.User{ID: "u2", Username: "sam", GlobalName: "*Sam*"}
+)
+
 func TestStreakShows(t *testing.T) {
 	ends := time.Date(2024, 6, 15, 22, 0, 0, 0, time.UTC)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	alive := storage.StreakView{
 		Standing: storage.Standing{
 			Status: streak.Status{Current: 3, Best: 9, FreezesHeld: 1, TotalDays: 12, FrozenDays: []streak.Day{day(t, "2024-06-13")}},
-			Today:  day(t, "2024-06-15"), TodayEnds: ends, Zone: time.UTC,
+			Today:  day(t, "2024-06-16"), TodayEnds: ends, Zone: tokyo,
 		},
 		Recent: []storage.DayActivity{{Day: day(t, "2024-06-14"), Sessions: 2, Minutes: 30}, {Day: day(t, "2024-06-12"), Solo: 1}},
 	}
-	bot, resolved := userOption("member", &discordgo.User{ID: "b1", Username: "helper", Bot: true})
+	figures := []string{"Current:** 3 days", "Best:** 9 days", "Freezes held:** 1",
+		"2024-06-14 · 2 sessions, 30 min", "2024-06-12 · solo", "Covered by freezes: 2024-06-13"}
+	own := append([]string{"**Today** (2024-06-16, Asia/Tokyo): not yet; it ends <t:1718488800:R>"}, figures...)
+	theirs := append([]string{"**Their today:** not yet"}, figures...)
+	// Where Sam lives: the zone, their local date, the instant their day ends.
+	zone := []string{"Asia/Tokyo", "Tokyo", "2024-06-16", "<t:", "1718488800"}
+	helper := &discordgo.User{ID: "b1", Username: "helper", Bot: true}
 	tests := []struct {
-		name      string
-		view      storage.StreakView
-		opts      []*option
-		want      []string
-		wantError string
+		name        string
+		view        storage.StreakView
+		about       *discordgo.User // nil: the caller
+		permissions int64
+		settingsOf  func(string) (storage.MemberSettings, error)
+		want, avoid []string
+		wantError   string
 	}{
-		{"alive", alive, nil, []string{"Current:** 3 days", "Best:** 9 days", "Freezes held:** 1", "not yet",
-			"<t:1718488800:R>", "2024-06-14 · 2 sessions, 30 min", "2024-06-12 · solo", "Covered by freezes: 2024-06-13"}, ""},
-		{"nothing yet", storage.StreakView{}, nil, []string{"No counted days yet", "/done"}, ""},
-		{"a bot", alive, []*option{bot}, nil, "Bots don't stretch"},
+		{"yours", alive, nil, 0, nil, own, []string{"Their today", "Kept private"}, ""},
+		{"yours, named", alive, annUser, 0, nil, own, []string{"Their today"}, ""},
+		{"yours, opted out", alive, nil, 0, optedOut("u1"), own, []string{"Kept private"}, ""},
+		{"yours, opted out, named", alive, annUser, 0, optedOut("u1"), own, nil, ""},
+		{"nothing yet", storage.StreakView{}, nil, 0, nil, []string{"No counted days yet", "/done"}, nil, ""},
+		{"another member", alive, samUser, 0, optedOut("u1"), append(theirs, `Streak of \*Sam\*`), append(zone, "Kept private"), ""},
+		{"another member, to a moderator", alive, samUser, discordgo.PermissionManageGuild, nil, theirs, append(zone, "Kept private"), ""},
+		{"a private member", alive, samUser, 0, optedOut("u2"), nil, nil, `\*Sam\* keeps their streak private.`},
+		{"a private member, to Manage Messages", alive, samUser, discordgo.PermissionManageMessages, optedOut("u2"), nil, nil, `\*Sam\* keeps their streak private.`},
+		{"a private member, to a moderator", alive, samUser, discordgo.PermissionManageGuild, optedOut("u2"),
+			append(theirs, "Kept private (/privacy)"), zone, ""},
+		{"a private member, to an administrator", alive, samUser, discordgo.PermissionAdministrator, optedOut("u2"),
+			append(theirs, "Kept private (/privacy)"), zone, ""},
+		{"a bot", alive, helper, 0, nil, nil, nil, "Bots don't stretch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake()
-			f.view = tt.view
-			req := request("", tt.opts...)
-			req.Resolved = resolved
-			r, err := streakCommand(f).Handle(context.Background(), req)
+			f.view, f.settingsOf = tt.view, tt.settingsOf
+			r, err := streakCommand(f).Handle(context.Background(), looking(tt.about, tt.permissions))
 			if !checkAnswer(t, err, tt.wantError) {
+				if len(f.read) != 0 {
+					t.Errorf("refused, yet read the streak of %v", f.read)
+				}
 				return
 			}
-			text := replyText(r)
-			for _, w := range tt.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("reply lacks %q:\n%s", w, text)
-				}
+			if !r.Ephemeral {
+				t.Error("a streak is shown to the caller only")
 			}
+			checkText(t, embedText(r), tt.want, tt.avoid)
 		})
+	}
+}
+
+// TestPrivacyFailsClosed checks that a member's figures stay hidden when their privacy
+// choice cannot be read.
+func TestPrivacyFailsClosed(t *testing.T) {
+	f := newFake()
+	f.settingsOf = func(string) (storage.MemberSettings, error) {
+		return storage.MemberSettings{}, errors.New("disk I/O error")
+	}
+	for name, cmd := range map[string]Command{"streak": streakCommand(f), "stats": statsCommand(f)} {
+		r, err := cmd.Handle(context.Background(), looking(samUser, discordgo.PermissionManageGuild))
+		if _, user := AsUserError(err); err == nil || user || r != nil {
+			t.Errorf("/%s: reply %+v, error %v; want an internal error and no reply", name, r, err)
+		}
+	}
+	if len(f.read) != 0 {
+		t.Errorf("read the figures of %v", f.read)
 	}
 }
 
@@ -167,20 +273,69 @@ func TestStatsAttachesAHeatmap(t *testing.T) {
 	}
 }
 
+func TestStatsRespectsPrivacy(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := day(t, "2024-06-16")
+	stats := storage.StatsView{
+		Standing: storage.Standing{Status: streak.Status{Current: 2, Best: 5, TotalDays: 7}, Today: today, Zone: tokyo, Sessions: 6, Minutes: 95},
+		Days:     []storage.DayActivity{{Day: today, Sessions: 2}},
+	}
+	figures := []string{"Current streak: 2 days", "Days counted: 7", "Minutes: 95"}
+	tests := []struct {
+		name        string
+		about       *discordgo.User
+		permissions int64
+		settingsOf  func(string) (storage.MemberSettings, error)
+		want, avoid []string
+		wantError   string
+	}{
+		{"yours, opted out", nil, 0, optedOut("u1"), append(figures, "Stats of Ann"), []string{"Kept private"}, ""},
+		{"another member", samUser, 0, optedOut("u1"), append(figures, `Stats of \*Sam\*`), []string{"Kept private"}, ""},
+		{"a private member", samUser, 0, optedOut("u2"), nil, nil, `\*Sam\* keeps their streak private.`},
+		{"a private member, to a moderator", samUser, discordgo.PermissionManageGuild, optedOut("u2"),
+			append(figures, "Kept private (/privacy)"), nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			f.stats, f.settingsOf = stats, tt.settingsOf
+			r, err := statsCommand(f).Handle(context.Background(), looking(tt.about, tt.permissions))
+			if !checkAnswer(t, err, tt.wantError) {
+				if len(f.read) != 0 {
+					t.Errorf("refused, yet read the stats of %v", f.read)
+				}
+				return
+			}
+			text := embedText(r)
+			checkText(t, text, tt.want, append(tt.avoid, "Asia/Tokyo", "Tokyo"))
+			if !strings.Contains(text, "today is outlined") {
+				t.Errorf("the heatmap's legend is gone:\n%s", text)
+			}
+		})
+	}
+}
+
 func TestLeaderboard(t *testing.T) {
 	top := []storage.Ranked{{Rank: 1, UserID: "u2", Name: "@everyone *bold*", Value: 7}, {Rank: 1, UserID: "u3", Name: "Bo", Value: 7}}
 	tests := []struct {
-		name      string
-		by        string
-		board     storage.Board
-		want      []string
-		wantError string
+		name       string
+		by         string
+		board      storage.Board
+		want       []string
+		wantCaller string
+		wantError  string
 	}{
 		{"default is current", "", storage.Board{Top: top, Caller: &storage.Ranked{Rank: 14, Value: 2}},
-			[]string{"current streak", "**1.** @\u200beveryone \\*bold\\* · 7 days", "**1.** Bo · 7 days", "You: #14 · 2 days", "Server streak: 4 days with at least 3 members"}, ""},
-		{"best, caller opted out", "best", storage.Board{Top: top, CallerOptedOut: true}, []string{"best streak", "Hidden", "/privacy"}, ""},
-		{"total, nobody yet", "total", storage.Board{}, []string{"total days", "Nobody yet", "You: Not ranked yet"}, ""},
-		{"unknown ranking", "fastest", storage.Board{}, nil, "Rank by current, best or total"},
+			[]string{"current streak", "**1.** @\u200beveryone \\*bold\\* · 7 days", "**1.** Bo · 7 days", "Server streak: 4 days with at least 3 members"},
+			"You are #14 by current streak · 2 days.", ""},
+		{"best, caller opted out", "best", storage.Board{Top: top, CallerOptedOut: true}, []string{"best streak", "**1.** Bo"},
+			"You are hidden from leaderboards: you opted out (/privacy leaderboard:on shows you again).", ""},
+		{"total, nobody yet", "total", storage.Board{}, []string{"total days", "Nobody yet"},
+			"You are not ranked by total days yet", ""},
+		{"unknown ranking", "fastest", storage.Board{}, nil, "", "Rank by current, best or total"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,11 +348,14 @@ func TestLeaderboard(t *testing.T) {
 			if r.Ephemeral {
 				t.Error("the leaderboard is for the channel")
 			}
-			text := replyText(r) + "\n" + r.Embeds[0].Footer.Text
-			for _, w := range tt.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("leaderboard lacks %q:\n%s", w, text)
-				}
+			// The channel sees the board and nothing about the caller.
+			checkText(t, embedText(r), tt.want, []string{"You", "you", "#14", "Hidden", "hidden", "opted out", "/privacy"})
+			if len(r.Embeds[0].Fields) != 0 {
+				t.Errorf("public fields %+v, want none", r.Embeds[0].Fields)
+			}
+			fu := r.FollowUp
+			if fu == nil || !fu.Ephemeral || !strings.Contains(fu.Content, tt.wantCaller) || fu.FollowUp != nil {
+				t.Fatalf("follow-up %+v; want an ephemeral %q", fu, tt.wantCaller)
 			}
 		})
 	}
@@ -308,43 +466,12 @@ func TestPrivacy(t *testing.T) {
 		value   string
 		optOut  bool
 		answers string
-	}{{"off", true, "left out"}, {"on", false, "appear"}} {
+	}{{"off", true, "left out of this server's leaderboards, and other members' /streak and /stats no longer show yours"},
+		{"on", false, "appear on this server's leaderboards again, and other members can look at your streak"}} {
 		r, err := cmd.Handle(context.Background(), request("", str("leaderboard", tt.value)))
 		if err != nil || f.member.LeaderboardOptOut != tt.optOut || !strings.Contains(r.Content, tt.answers) {
 			t.Errorf("leaderboard:%s: opt-out %v, reply %+v, %v", tt.value, f.member.LeaderboardOptOut, r, err)
 		}
-	}
-}
-
-func TestForgetMe(t *testing.T) {
-	f := newFake()
-	f.forgotten = storage.Forgotten{Days: 12, Streak: true, SessionCredits: 3, Participations: 1}
-	cmd := forgetMeCommand(f)
-	r, err := cmd.Handle(context.Background(), request(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	row := r.Components[0].(discordgo.ActionsRow)
-	id := row.Components[0].(discordgo.Button).CustomID
-	if id != "forget/u1/confirm" || !r.Ephemeral {
-		t.Fatalf("confirm button %q (ephemeral %v), want forget/u1/confirm, ephemeral", id, r.Ephemeral)
-	}
-	click := request("")
-	click.CustomID, click.Params = id, map[string]string{"user": "u1"}
-	click.Member.ID = "u2"
-	_, err = cmd.Components[0].Handle(context.Background(), click)
-	checkAnswer(t, err, "Only the member who asked can confirm")
-	if f.forgot != "" {
-		t.Fatalf("someone else's click deleted %s", f.forgot)
-	}
-	click.Member.ID = "u1"
-	r, err = cmd.Components[0].Handle(context.Background(), click)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "Deleted: 12 counted days, streak, no settings, 3 session credits and 1 session place."
-	if f.forgot != "u1" || !strings.Contains(r.Content, want) || !r.Update || len(r.Components) != 0 {
-		t.Errorf("forgot %q, reply %+v; want u1 forgotten and the message replaced by %q", f.forgot, r, want)
 	}
 }
 

@@ -92,6 +92,8 @@ type Engine struct {
 
 // run is the in-memory state of one active session.
 type run struct {
+	guildID string // never changes; readable without mu
+
 	mu      sync.Mutex
 	s       *Session // replaced by update after a successful save; views copy it
 	timer   clock.Timer
@@ -145,7 +147,7 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (View, error) {
 	if s.ID, err = e.store.CreateSession(ctx, s); err != nil {
 		return View{}, fmt.Errorf("session: create: %w", err)
 	}
-	rt := &run{s: s, shown: shownKey{step: -1}}
+	rt := &run{s: s, guildID: s.GuildID, shown: shownKey{step: -1}}
 	e.register(rt)
 	e.logFor(s).Info("session created", "routine", s.RoutineName, "start_at", s.StartAt, "steps", len(plan))
 
@@ -177,11 +179,71 @@ func (e *Engine) Join(ctx context.Context, id int64, a Actor) (View, error) {
 				s.Participants[i].LeftAt = time.Time{}
 				return
 			}
-			step, _, _, _ := s.Position(now)
+			at := s.clampActed(a.At, now)
+			step, _, _, _ := s.Position(at)
 			s.Participants = append(s.Participants, Participant{UserID: a.UserID, Name: a.Name,
-				JoinedAt: now, JoinedStep: step, JoinedActive: s.ActiveTime(now)})
+				JoinedAt: at, JoinedStep: step, JoinedActive: s.ActiveTime(at)})
 		})
 	})
+}
+
+// Forget takes a member out of every active session of the server as if they had never
+// joined, so that none of them credits them when it ends (see /forget-me). A session they
+// host goes on without a host: host controls stay with Manage Messages and the host role.
+// It returns how many sessions they were taken out of.
+func (e *Engine) Forget(ctx context.Context, guildID, userID string) (int, error) {
+	if !e.enter() {
+		return 0, ErrClosed
+	}
+	defer e.busy.Done()
+	var forgotten int
+	for _, rt := range e.runsOf(guildID) {
+		changed, err := e.forgetIn(ctx, rt, userID)
+		if err != nil {
+			return forgotten, err
+		}
+		if changed {
+			forgotten++
+			_ = e.flush(ctx, rt) // logged inside; the change itself is persisted
+		}
+	}
+	return forgotten, nil
+}
+
+// forgetIn removes userID from one session and marks its message for rewriting.
+func (e *Engine) forgetIn(ctx context.Context, rt *run, userID string) (bool, error) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	i := rt.s.participant(userID)
+	if !rt.s.Status.Active() || (i < 0 && rt.s.HostID != userID) {
+		return false, nil
+	}
+	err := e.update(ctx, rt, func(s *Session) {
+		if i >= 0 {
+			s.Participants = slices.Delete(s.Participants, i, i+1)
+		}
+		if s.HostID == userID {
+			s.HostID = ""
+		}
+	})
+	if err != nil {
+		return false, err
+	}
+	rt.dirty = true
+	return true, nil
+}
+
+// runsOf returns the active sessions of a server.
+func (e *Engine) runsOf(guildID string) []*run {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var runs []*run
+	for _, rt := range e.runs {
+		if rt.guildID == guildID {
+			runs = append(runs, rt)
+		}
+	}
+	return runs
 }
 
 // Leave marks the member as gone; leaving twice, or without having joined, changes nothing.

@@ -131,6 +131,9 @@ type Actor struct {
 	// is the session's live message, the caller answers with a type-7 update of it, which
 	// is the one write for that change, and the engine writes nothing itself.
 	MessageID string
+	// At is when the member acted (the interaction reached the bot). A join counts from
+	// then, not from when a busy database finally took the write. Zero means now.
+	At time.Time
 }
 
 // StartRequest asks for a new session in a channel.

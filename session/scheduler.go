@@ -299,7 +299,7 @@ func (e *Engine) Restore(ctx context.Context) error {
 
 // restoreOne takes over one stored active session; nil if it was already running here.
 func (e *Engine) restoreOne(ctx context.Context, s *Session) *run {
-	rt := &run{s: s}
+	rt := &run{s: s, guildID: s.GuildID}
 	e.mu.Lock()
 	_, dup := e.runs[s.ID]
 	if !dup {

@@ -137,6 +137,18 @@ func (s *Session) PlannedEnd() time.Time {
 	return s.StartedAt.Add(s.PausedTotal + s.Plan.Total() - s.SkippedTotal)
 }
 
+// clampActed bounds when a member acted to the session's lifetime: not before it was
+// created, not after now. A zero time means now.
+func (s *Session) clampActed(at, now time.Time) time.Time {
+	switch {
+	case at.IsZero() || at.After(now):
+		return now
+	case at.Before(s.CreatedAt):
+		return s.CreatedAt
+	}
+	return at
+}
+
 // participant returns the index of userID in Participants, or -1.
 func (s *Session) participant(userID string) int {
 	return slices.IndexFunc(s.Participants, func(p Participant) bool { return p.UserID == userID })

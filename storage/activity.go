@@ -664,13 +664,15 @@ type Forgotten struct {
 	Streak         bool // the summary row
 	Settings       bool // timezone and privacy choices
 	SessionCredits int  // credits for group sessions
-	Participations int  // places in ended group sessions
+	Participations int  // places in group sessions
+	Hosted         int  // sessions that named them as host
 }
 
 // ForgetMember deletes everything kept about a member in one server, in one transaction:
-// their activity log, streak summary, settings, session credits and participation in
-// ended sessions. A session still running keeps the member until it ends, like anyone
-// who joined it. Other servers are untouched.
+// their activity log, streak summary, settings, session credits, their places in group
+// sessions and their name as a session's host. Take the member out of running sessions
+// first (session.Engine.Forget), or a session ending later would credit them again. Other
+// servers are untouched.
 func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgotten, error) {
 	var f Forgotten
 	var streaks, settings int
@@ -683,7 +685,8 @@ func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgott
 		{&settings, `DELETE FROM member_settings WHERE guild_id = ? AND user_id = ?`},
 		{&f.SessionCredits, `DELETE FROM session_credits WHERE guild_id = ? AND user_id = ?`},
 		{&f.Participations, `DELETE FROM session_participants WHERE session_id IN
-			(SELECT id FROM sessions WHERE guild_id = ? AND status NOT IN ('lobby', 'running', 'paused')) AND user_id = ?`},
+			(SELECT id FROM sessions WHERE guild_id = ?) AND user_id = ?`},
+		{&f.Hosted, `UPDATE sessions SET host_id = '' WHERE guild_id = ? AND host_id = ?`},
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, s := range steps {

@@ -404,12 +404,15 @@ func TestForgetMember(t *testing.T) {
 	}
 	ended := insertSession(t, db, testGuild, "finished", "u1", "u2")
 	running := insertSession(t, db, testGuild, "running", "u1")
+	if _, err := db.write.Exec(`UPDATE sessions SET host_id = 'u1' WHERE id = ?`, running); err != nil {
+		t.Fatal(err)
+	}
 
 	got, err := db.ForgetMember(ctx, testGuild, "u1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Forgotten{Days: 2, Streak: true, Settings: true, SessionCredits: 1, Participations: 1}
+	want := Forgotten{Days: 2, Streak: true, Settings: true, SessionCredits: 1, Participations: 2, Hosted: 1}
 	if got != want {
 		t.Errorf("ForgetMember = %+v, want %+v", got, want)
 	}
@@ -420,7 +423,7 @@ func TestForgetMember(t *testing.T) {
 		"u2's credit":             countRows(t, db, `SELECT COUNT(*) FROM session_credits WHERE session_id = ? AND user_id = 'u2'`, ended),
 		"u1 in a running session": countRows(t, db, `SELECT COUNT(*) FROM session_participants WHERE session_id = ? AND user_id = 'u1'`, running),
 	}
-	wantCounts := map[string]int{"u1's log here": 0, "u1's log elsewhere": 2, "u2's streak": 1, "u2's credit": 1, "u1 in a running session": 1}
+	wantCounts := map[string]int{"u1's log here": 0, "u1's log elsewhere": 2, "u2's streak": 1, "u2's credit": 1, "u1 in a running session": 0}
 	if !reflect.DeepEqual(counts, wantCounts) {
 		t.Errorf("rows left %v, want %v", counts, wantCounts)
 	}
