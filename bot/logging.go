@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
@@ -12,14 +13,13 @@ import (
 
 var bridgeOnce sync.Once
 
-// bridgeDiscordgoLogs sends discordgo's own log lines to slog.Default(). discordgo
-// exposes only a package-level hook, so it is installed once per process. Lines are
-// scrubbed of anything that looks like an Authorization value: discordgo at debug
-// level prints request headers.
+// bridgeDiscordgoLogs sends discordgo's own log lines to slog.Default(), each made safe
+// by safeLogLine first. discordgo exposes only a package-level hook, so it is installed
+// once per process.
 func bridgeDiscordgoLogs() {
 	bridgeOnce.Do(func() {
 		discordgo.Logger = func(level, _ int, format string, args ...any) {
-			msg := scrubToken(fmt.Sprintf(format, args...))
+			msg := safeLogLine(fmt.Sprintf(format, args...))
 			slog.Default().Log(context.Background(), discordgoLevel(level), msg, slog.String("component", "discordgo"))
 		}
 	})
@@ -37,10 +37,48 @@ func discordgoLevel(level int) slog.Level {
 	return slog.LevelDebug
 }
 
-// botToken matches an Authorization header value as discordgo prints it.
-var botToken = regexp.MustCompile(`Bot [A-Za-z0-9._\-]+`)
+// payloadDropped stands in for a value discordgo dumped into a log line.
+const payloadDropped = "[payload dropped]"
 
-// scrubToken hides "Bot <token>" wherever it appears.
+// payloadStart finds where discordgo starts dumping a whole value into a line: Go syntax
+// from %#v ("&discordgo.Event{", "discordgo.Identify{", "json.RawMessage{0x7b, ..."), JSON
+// from %s (`{"id":...`, `[{...`) or bytes from %v ("[123 34 105 ..."). Such dumps hold
+// interaction tokens, the bot token (Identify) and member data, and are kilobytes long:
+// discordgo prints them when the first frame after a resume is not READY/RESUMED (Discord
+// replays missed events before RESUMED), for unknown events and ops, and at debug level.
+var payloadStart = regexp.MustCompile(`(?:&|\[\])?[\w.]+\{|\{\s*"|\[\s*\{|\[\d{1,3}(?: \d{1,3}){15}`)
+
+// secrets are the token shapes scrubbed from what is left of a line, in this order.
+var secrets = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	// An Authorization header value: discordgo prints request headers at debug level.
+	{regexp.MustCompile(`Bot [\w.\-]+`), "Bot [redacted]"},
+	// Webhook and interaction-callback URLs carry the interaction token as a path segment.
+	{regexp.MustCompile(`(/(?:webhooks|interactions)/\d+/)[^/\s?"]+`), "${1}[redacted]"},
+	// A token field, in JSON ("token":"...") or Go syntax (Token:"...").
+	{regexp.MustCompile(`(?i)("?token"?\s*:\s*)"[^"]*"`), `${1}"[redacted]"`},
+	// A bare bot token: three base64url parts joined by dots.
+	{regexp.MustCompile(`[\w-]{20,}\.[\w-]{5,}\.[\w-]{20,}`), "[redacted]"},
+	// Interaction tokens are long base64url runs ("aW50ZXJhY3Rpb246..."); a hex-encoded
+	// secret is a run of the same alphabet, so this covers hex too.
+	{regexp.MustCompile(`[\w-]{60,}`), "[redacted]"},
+}
+
+// safeLogLine returns a discordgo log line fit to keep: a dumped payload is cut off and
+// replaced by payloadDropped, and tokens are scrubbed from the rest.
+func safeLogLine(msg string) string {
+	if loc := payloadStart.FindStringIndex(msg); loc != nil {
+		msg = strings.TrimSpace(strings.TrimSpace(msg[:loc[0]]) + " " + payloadDropped)
+	}
+	return scrubToken(msg)
+}
+
+// scrubToken replaces every secret shape in msg.
 func scrubToken(msg string) string {
-	return botToken.ReplaceAllString(msg, "Bot [redacted]")
+	for _, s := range secrets {
+		msg = s.re.ReplaceAllString(msg, s.with)
+	}
+	return msg
 }

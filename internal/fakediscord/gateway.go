@@ -208,8 +208,10 @@ func (g *gateway) ready(version string, shard *[2]int) map[string]any {
 	return r
 }
 
-// resume replays what the client missed and sends RESUMED, or answers Invalid Session
-// (d: false, so the client identifies afresh) when the session or sequence is unknown.
+// resume replays what the client missed and then sends RESUMED, the order Discord
+// documents (so discordgo reads a replayed event where it expects RESUMED, and logs it),
+// or answers Invalid Session (d: false, so the client identifies afresh) when the
+// session or sequence is unknown.
 func (g *gateway) resume(c *gwConn, data json.RawMessage) {
 	var rs struct {
 		SessionID string `json:"session_id"`
