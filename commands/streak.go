@@ -20,9 +20,10 @@ const streakColor = 0xF0B232
 // memberNameMax is the most of a display name shown.
 const memberNameMax = 80
 
-// streakReader reads one member's streak.
+// streakReader reads one member's streak, and their privacy choice.
 type streakReader interface {
 	StreakOf(ctx context.Context, guildID, userID string, at time.Time) (storage.StreakView, error)
+	settingsReader
 }
 
 var _ streakReader = (*storage.DB)(nil)
@@ -31,6 +32,52 @@ var _ streakReader = (*storage.DB)(nil)
 func memberOption() *discordgo.ApplicationCommandOption {
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionUser, Name: "member",
 		Description: "Whose (default: yours)"}
+}
+
+// settingsReader reads a member's settings, to honour their /privacy choice.
+type settingsReader interface {
+	MemberSettings(ctx context.Context, guildID, userID string) (storage.MemberSettings, error)
+}
+
+var _ settingsReader = (*storage.DB)(nil)
+
+// look is who a /streak or /stats is about, and how the caller sees them.
+type look struct {
+	who Member
+	// self: the caller looks at themself, and may see everything, their zone included.
+	self bool
+	// private: the member hides their figures (/privacy), and the caller sees them only
+	// because they moderate the server.
+	private bool
+}
+
+// lookAt is who a /streak or /stats is about, checked against their privacy: a member who
+// turned leaderboards off is hidden from other members, not from themself nor from
+// moderators with Manage Server.
+func lookAt(ctx context.Context, settings settingsReader, req *Request) (look, error) {
+	who, err := subject(req)
+	if err != nil {
+		return look{}, err
+	}
+	if who.ID == req.Member.ID {
+		return look{who: who, self: true}, nil
+	}
+	s, err := settings.MemberSettings(ctx, req.GuildID, who.ID)
+	if err != nil {
+		return look{}, err
+	}
+	if s.LeaderboardOptOut && !req.Member.Can(discordgo.PermissionManageGuild) {
+		return look{}, Userf("%s keeps their streak private.", shownName(who.Name))
+	}
+	return look{who: who, private: s.LeaderboardOptOut}, nil
+}
+
+// privateNote marks what a moderator sees of a member who keeps it private.
+func privateNote(l look) *discordgo.MessageEmbedFooter {
+	if !l.private {
+		return nil
+	}
+	return &discordgo.MessageEmbedFooter{Text: "Kept private (/privacy): other members can't see this; you can because you manage the server."}
 }
 
 // subject is the member a /streak or /stats is about: the one named, else the caller.
@@ -52,6 +99,8 @@ func shownName(name string) string {
 
 // streakCommand is /streak [member]: current and best streak, freezes, whether today
 // counts yet and when today ends, and the last counted days, so a member can see why.
+// Another member's streak is shown only if they allow it (see lookAt), and never with
+// their zone.
 func streakCommand(store streakReader) Command {
 	return inServer(Command{
 		Definition: &discordgo.ApplicationCommand{
@@ -60,29 +109,31 @@ func streakCommand(store streakReader) Command {
 			Options:     []*discordgo.ApplicationCommandOption{memberOption()},
 		},
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
-			who, err := subject(req)
+			l, err := lookAt(ctx, store, req)
 			if err != nil {
 				return nil, err
 			}
-			v, err := store.StreakOf(ctx, req.GuildID, who.ID, req.Received)
+			v, err := store.StreakOf(ctx, req.GuildID, l.who.ID, req.Received)
 			if err != nil {
 				return nil, err
 			}
-			return &Reply{Embeds: []*discordgo.MessageEmbed{streakEmbed(who.Name, v)}, Ephemeral: true}, nil
+			e := streakEmbed(l, v)
+			e.Footer = privateNote(l)
+			return &Reply{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}, nil
 		},
 		Private: true,
 	})
 }
 
-func streakEmbed(name string, v storage.StreakView) *discordgo.MessageEmbed {
+func streakEmbed(l look, v storage.StreakView) *discordgo.MessageEmbed {
 	st := v.Status
-	e := &discordgo.MessageEmbed{Title: "🔥 Streak of " + shownName(name), Color: streakColor}
+	e := &discordgo.MessageEmbed{Title: "🔥 Streak of " + shownName(l.who.Name), Color: streakColor}
 	if st.TotalDays == 0 {
 		e.Description = "No counted days yet: join a group session, or log solo practice with /done."
 		return e
 	}
 	e.Description = fmt.Sprintf("**Current:** %s\n**Best:** %s\n**Freezes held:** %d\n%s",
-		plural(st.Current, "day"), plural(st.Best, "day"), st.FreezesHeld, todayLine(v.Standing))
+		plural(st.Current, "day"), plural(st.Best, "day"), st.FreezesHeld, todayLine(v.Standing, l.self))
 	e.Fields = []*discordgo.MessageEmbedField{{Name: fmt.Sprintf("Last %d counted days", storage.RecentDays), Value: recentLines(v.Recent)}}
 	if len(st.FrozenDays) > 0 {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Covered by freezes", Value: dayList(st.FrozenDays)})
@@ -90,11 +141,18 @@ func streakEmbed(name string, v storage.StreakView) *discordgo.MessageEmbed {
 	return e
 }
 
-// todayLine says whether today counts and when it ends, in the member's zone.
-func todayLine(s storage.Standing) string {
+// todayLine says whether today counts and, to the member themself, which day it is in
+// their zone and when it ends. Others see whether it counts only: the zone's name, the
+// local date and the instant the day ends would each tell where the member lives (a
+// <t:…:R> timestamp is shown in the viewer's zone, but the instant is the member's
+// midnight, so it gives away their UTC offset).
+func todayLine(s storage.Standing, self bool) string {
 	done := "not yet"
 	if s.Status.TodayDone {
 		done = "done ✅"
+	}
+	if !self {
+		return "**Their today:** " + done
 	}
 	return fmt.Sprintf("**Today** (%s, %s): %s; it ends <t:%d:R>", s.Today, s.Zone, done, s.TodayEnds.Unix())
 }
@@ -133,9 +191,10 @@ func dayList(ds []streak.Day) string {
 	return strings.Join(parts, ", ")
 }
 
-// statsReader reads one member's totals and recent log.
+// statsReader reads one member's totals and recent log, and their privacy choice.
 type statsReader interface {
 	Stats(ctx context.Context, guildID, userID string, at time.Time) (storage.StatsView, error)
+	settingsReader
 }
 
 var _ statsReader = (*storage.DB)(nil)
@@ -144,6 +203,7 @@ var _ statsReader = (*storage.DB)(nil)
 const heatmapFile = "heatmap.png"
 
 // statsCommand is /stats [member]: totals and a calendar heatmap of the last weeks.
+// Another member's stats are shown only if they allow it (see lookAt).
 func statsCommand(store statsReader) Command {
 	return inServer(Command{
 		Definition: &discordgo.ApplicationCommand{
@@ -152,11 +212,11 @@ func statsCommand(store statsReader) Command {
 			Options:     []*discordgo.ApplicationCommandOption{memberOption()},
 		},
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
-			who, err := subject(req)
+			l, err := lookAt(ctx, store, req)
 			if err != nil {
 				return nil, err
 			}
-			v, err := store.Stats(ctx, req.GuildID, who.ID, req.Received)
+			v, err := store.Stats(ctx, req.GuildID, l.who.ID, req.Received)
 			if err != nil {
 				return nil, err
 			}
@@ -164,8 +224,12 @@ func statsCommand(store statsReader) Command {
 			if err != nil {
 				return nil, err
 			}
+			e := statsEmbed(l.who.Name, v)
+			if note := privateNote(l); note != nil {
+				e.Footer.Text += "\n" + note.Text
+			}
 			return &Reply{
-				Embeds:    []*discordgo.MessageEmbed{statsEmbed(who.Name, v)},
+				Embeds:    []*discordgo.MessageEmbed{e},
 				Files:     []*discordgo.File{{Name: heatmapFile, ContentType: "image/png", Reader: bytes.NewReader(png)}},
 				Ephemeral: true,
 			}, nil
@@ -227,8 +291,10 @@ func rankingChoices() []rankingChoice {
 	return []rankingChoice{{storage.RankCurrent, "Current streak"}, {storage.RankBest, "Best streak"}, {storage.RankTotal, "Total days"}}
 }
 
-// leaderboardCommand is /leaderboard [by]: the top members and the caller's own rank.
-// Members who opted out (/privacy) are left out; names are shown, never mentioned.
+// leaderboardCommand is /leaderboard [by]: the top members, for the channel, and the
+// caller's own rank in a follow-up only they see. Members who opted out (/privacy) are
+// left out, and whether the caller did is said to them only; names are shown, never
+// mentioned.
 func leaderboardCommand(store leaderboardReader) Command {
 	by := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "by",
 		Description: "What to rank by (default: current streak)"}
@@ -261,7 +327,8 @@ func leaderboardCommand(store leaderboardReader) Command {
 			}
 			e := leaderboardEmbed(titles[ranking], board)
 			e.Footer = &discordgo.MessageEmbedFooter{Text: footer}
-			return &Reply{Embeds: []*discordgo.MessageEmbed{e}}, nil
+			return &Reply{Embeds: []*discordgo.MessageEmbed{e},
+				FollowUp: Message(true, callerLine(titles[ranking], board))}, nil
 		},
 	})
 }
@@ -276,18 +343,20 @@ func leaderboardEmbed(title string, b storage.Board) *discordgo.MessageEmbed {
 	if len(lines) == 0 {
 		e.Description = "Nobody yet: join a group session, or log solo practice with /done."
 	}
-	e.Fields = []*discordgo.MessageEmbedField{{Name: "You", Value: callerLine(b)}}
 	return e
 }
 
-func callerLine(b storage.Board) string {
+// callerLine is the caller's own place on the leaderboard ranked by title, for their eyes
+// only.
+func callerLine(title string, b storage.Board) string {
+	by := strings.ToLower(title)
 	switch {
 	case b.CallerOptedOut:
-		return "Hidden: you opted out of leaderboards (/privacy leaderboard:on shows you again)."
+		return "You are hidden from leaderboards: you opted out (/privacy leaderboard:on shows you again)."
 	case b.Caller == nil:
-		return "Not ranked yet."
+		return "You are not ranked by " + by + " yet: join a group session, or log solo practice with /done."
 	}
-	return fmt.Sprintf("#%d · %s", b.Caller.Rank, plural(b.Caller.Value, "day"))
+	return fmt.Sprintf("You are #%d by %s · %s.", b.Caller.Rank, by, plural(b.Caller.Value, "day"))
 }
 
 // serverStreakLine says how long the server has kept its streak.
