@@ -49,9 +49,51 @@ func TestRouterComponents(t *testing.T) {
 			if !ok {
 				t.Fatal("no match")
 			}
-			reply, _ := route.handle(context.Background(), nil)
+			here := &commands.Request{GuildID: "g1", ChannelID: "c1", MessageChannelID: "c1", Params: params}
+			reply, _ := route.handle(context.Background(), here)
 			if reply.Content != tt.wantPattern || !reflect.DeepEqual(params, tt.wantParams) {
 				t.Errorf("got %q %v, want %q %v", reply.Content, params, tt.wantPattern, tt.wantParams)
+			}
+		})
+	}
+}
+
+func TestGuardChecksWhereAClickComesFrom(t *testing.T) {
+	session := commands.Place{GuildID: "g1", ChannelID: "c1"}
+	owner := func(context.Context, *commands.Request) (commands.Place, error) { return session, nil }
+	gone := func(context.Context, *commands.Request) (commands.Place, error) {
+		return commands.Place{}, commands.Userf("That button belongs to a session that has ended.")
+	}
+	tests := []struct {
+		name  string
+		owner func(context.Context, *commands.Request) (commands.Place, error)
+		req   commands.Request
+		want  string // the user error, "" when the handler runs
+	}{
+		{"its own channel", owner, commands.Request{GuildID: "g1", ChannelID: "c1", MessageChannelID: "c1"}, ""},
+		{"another channel", owner, commands.Request{GuildID: "g1", ChannelID: "c2", MessageChannelID: "c2"}, notThisChannel},
+		{"another server", owner, commands.Request{GuildID: "g2", ChannelID: "c1", MessageChannelID: "c1"}, notThisChannel},
+		{"a direct message", owner, commands.Request{ChannelID: "c1", MessageChannelID: "c1"}, notThisChannel},
+		{"owner unknown", gone, commands.Request{GuildID: "g1", ChannelID: "c1"}, "That button belongs to a session that has ended."},
+		{"stateless, its message", nil, commands.Request{GuildID: "g1", ChannelID: "c1", MessageChannelID: "c1"}, ""},
+		{"stateless, in a DM", nil, commands.Request{ChannelID: "d1", MessageChannelID: "d1"}, ""},
+		{"stateless, message elsewhere", nil, commands.Request{GuildID: "g1", ChannelID: "c2", MessageChannelID: "c1"}, notThisChannel},
+		{"stateless, no message", nil, commands.Request{GuildID: "g1", ChannelID: "c1"}, notThisChannel},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ran := false
+			handle := guard(commands.Component{Owner: tt.owner, Handle: func(context.Context, *commands.Request) (*commands.Reply, error) {
+				ran = true
+				return &commands.Reply{}, nil
+			}})
+			_, err := handle(context.Background(), &tt.req)
+			got := ""
+			if u, ok := commands.AsUserError(err); ok {
+				got = u.Message
+			}
+			if got != tt.want || ran != (tt.want == "") {
+				t.Errorf("answered %q (handler ran: %v), want %q", got, ran, tt.want)
 			}
 		})
 	}
