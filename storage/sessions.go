@@ -116,7 +116,7 @@ func (db *DB) FinishSession(ctx context.Context, s *session.Session, credits []s
 // kept beside the credit for the session summary.
 func (db *DB) recordCredits(ctx context.Context, tx *sql.Tx, s *session.Session, credits []session.Credit, at time.Time) error {
 	var fresh []ActivityCredit
-	for _, c := range credits {
+	for i, c := range credits {
 		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO session_credits
 			(session_id, guild_id, user_id, minutes, active_ns, credited_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			s.ID, s.GuildID, c.UserID, c.Minutes(), int64(c.Active), encodeTime(at))
@@ -128,55 +128,107 @@ func (db *DB) recordCredits(ctx context.Context, tx *sql.Tx, s *session.Session,
 		} else if n == 1 {
 			fresh = append(fresh, ActivityCredit{UserID: c.UserID, Name: c.Name, Minutes: c.Minutes(), Source: SourceSession})
 		}
+		if creditHook != nil {
+			creditHook("credit", i)
+		}
 	}
 	streaks, err := db.creditActivityTx(ctx, tx, s.GuildID, fresh, at)
 	if err != nil {
 		return err
 	}
-	for _, st := range streaks {
+	for i, st := range streaks {
 		if _, err := tx.ExecContext(ctx, `UPDATE session_credits SET streak_days = ?, streak_grew = ?
 			WHERE session_id = ? AND user_id = ?`, st.Status.Current, st.NewDay, s.ID, st.UserID); err != nil {
 			return fmt.Errorf("streak of %s: %w", st.UserID, err)
+		}
+		if creditHook != nil {
+			creditHook("streak", i)
 		}
 	}
 	return nil
 }
 
+// creditHook is nil except in tests (crash_test.go), where a child process sets it to stop
+// inside recordCredits's transaction and be killed there: it is called with stage "credit"
+// after the i-th session credit is inserted, and with stage "streak" after the i-th
+// member's streak is written beside it (the streak activity log is then fully credited).
+var creditHook func(stage string, i int)
+
 // ActiveSessions returns every session in the lobby, running or paused, with plan and
 // participants, read from one consistent snapshot.
+//
+// One unreadable row never stops the bot: an active session whose stored plan, times or
+// participants cannot be decoded is left out, marked aborted (ended now) in one write
+// transaction and logged at Warn with its id, guild, channel and the decode error. Only a
+// failing database (a query or that write) makes ActiveSessions fail.
 func (db *DB) ActiveSessions(ctx context.Context) ([]*session.Session, error) {
 	var out []*session.Session
+	var bad []unreadableRow
 	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE status IN `+activeStatuses+` ORDER BY id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var found []*session.Session
 		for rows.Next() {
 			s, err := scanSession(rows)
-			if err != nil {
+			switch {
+			case errors.Is(err, ErrUnreadable):
+				bad = append(bad, unreadableSession(s, err))
+			case err != nil:
 				return err
+			default:
+				found = append(found, s)
 			}
-			out = append(out, s)
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, s := range out {
-			if s.Participants, err = participants(ctx, tx, s.ID); err != nil {
+		for _, s := range found {
+			s.Participants, err = participants(ctx, tx, s.ID)
+			switch {
+			case errors.Is(err, ErrUnreadable):
+				bad = append(bad, unreadableSession(s, err))
+			case err != nil:
 				return err
+			default:
+				out = append(out, s)
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		err = db.setAside(ctx, "session", "aborted", bad, db.abortSession)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load active sessions: %w", err)
 	}
 	return out, nil
 }
 
+// unreadableSession names the session of an unreadable row for setAside's log line.
+func unreadableSession(s *session.Session, err error) unreadableRow {
+	return unreadableRow{id: s.ID, attrs: []any{"guild", s.GuildID, "channel", s.ChannelID}, err: err}
+}
+
+// abortSession ends an unreadable active session as Aborted, now, for setAside. It writes
+// only the status and end time: the other columns cannot all be read, and an aborted
+// session is never loaded to be run again. Nobody is credited, as nobody's time can be
+// computed without the plan and times.
+func (db *DB) abortSession(ctx context.Context, tx *sql.Tx, r unreadableRow) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status IN `+activeStatuses,
+		session.Aborted.String(), encodeTime(db.now()), r.id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // LoadSession returns session id, active or ended, or an error wrapping
-// session.ErrNotFound.
+// session.ErrNotFound, or one wrapping ErrUnreadable (naming the session and the bad
+// value) if its stored row cannot be decoded.
 func (db *DB) LoadSession(ctx context.Context, id int64) (*session.Session, error) {
 	var s *session.Session
 	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
@@ -298,11 +350,17 @@ func participants(ctx context.Context, tx *sql.Tx, sessionID int64) ([]session.P
 	for rows.Next() {
 		var p session.Participant
 		var joined, left sql.NullString
-		if err := rows.Scan(&p.UserID, &p.Name, &joined, &left, &p.JoinedStep, &p.JoinedActive); err != nil {
+		var step, active any // decoded below, so a bad value makes the session unreadable
+		if err := rows.Scan(&p.UserID, &p.Name, &joined, &left, &step, &active); err != nil {
 			return nil, err
 		}
-		if err := decodeTimes(timeField{joined, &p.JoinedAt}, timeField{left, &p.LeftAt}); err != nil {
-			return nil, fmt.Errorf("participant %s of session %d: %w", p.UserID, sessionID, err)
+		err := decodeTimes(timeField{"joined_at", joined, &p.JoinedAt}, timeField{"left_at", left, &p.LeftAt})
+		if err == nil {
+			err = decodeInts(intField{"joined_step", step, func(n int64) { p.JoinedStep = int(n) }},
+				intField{"joined_active_ns", active, func(n int64) { p.JoinedActive = time.Duration(n) }})
+		}
+		if err != nil {
+			return nil, unreadable(fmt.Sprintf("session %d", sessionID), fmt.Errorf("participant %s: %w", p.UserID, err))
 		}
 		out = append(out, p)
 	}
@@ -314,27 +372,36 @@ type rowScanner interface {
 	Scan(dest ...any) error
 }
 
-// scanSession reads one row of sessionColumns; participants are loaded separately.
+// scanSession reads one row of sessionColumns; participants are loaded separately. The
+// columns are scanned loosely and decoded afterwards, so that a value that cannot be
+// decoded yields an error wrapping ErrUnreadable together with the row's identity (ID,
+// GuildID and ChannelID set), and the caller can tell a bad row from a failing query.
 func scanSession(row rowScanner) (*session.Session, error) {
 	var s session.Session
 	var planJSON, status string
 	var created, startAt, started, paused, ended, posted sql.NullString
+	var pausedTotal, skippedTotal any
 	if err := row.Scan(&s.ID, &s.GuildID, &s.ChannelID, &s.HostID, &s.RoutineName, &planJSON, &status,
-		&created, &startAt, &started, &paused, &s.PausedTotal, &s.SkippedTotal, &ended,
+		&created, &startAt, &started, &paused, &pausedTotal, &skippedTotal, &ended,
 		&s.LiveMessageID, &posted); err != nil {
 		return nil, err
 	}
+	what := fmt.Sprintf("session %d", s.ID)
 	var err error
 	if s.Status, err = parseStatus(status); err != nil {
-		return nil, fmt.Errorf("session %d: %w", s.ID, err)
+		return &s, unreadable(what, err)
 	}
 	if s.Plan, err = decodePlan(planJSON); err != nil {
-		return nil, fmt.Errorf("session %d: %w", s.ID, err)
+		return &s, unreadable(what, err)
 	}
-	if err := decodeTimes(timeField{created, &s.CreatedAt}, timeField{startAt, &s.StartAt},
-		timeField{started, &s.StartedAt}, timeField{paused, &s.PausedAt}, timeField{ended, &s.EndedAt},
-		timeField{posted, &s.LiveMessagePostedAt}); err != nil {
-		return nil, fmt.Errorf("session %d: %w", s.ID, err)
+	if err := decodeTimes(timeField{"created_at", created, &s.CreatedAt}, timeField{"start_at", startAt, &s.StartAt},
+		timeField{"started_at", started, &s.StartedAt}, timeField{"paused_at", paused, &s.PausedAt},
+		timeField{"ended_at", ended, &s.EndedAt}, timeField{"live_message_posted_at", posted, &s.LiveMessagePostedAt}); err != nil {
+		return &s, unreadable(what, err)
+	}
+	if err := decodeInts(intField{"paused_total_ns", pausedTotal, func(n int64) { s.PausedTotal = time.Duration(n) }},
+		intField{"skipped_total_ns", skippedTotal, func(n int64) { s.SkippedTotal = time.Duration(n) }}); err != nil {
+		return &s, unreadable(what, err)
 	}
 	return &s, nil
 }
@@ -359,6 +426,7 @@ func encodeTime(t time.Time) sql.NullString {
 
 // timeField pairs a scanned column with the field it decodes into.
 type timeField struct {
+	name   string
 	column sql.NullString
 	into   *time.Time
 }
@@ -371,9 +439,29 @@ func decodeTimes(fields ...timeField) error {
 		}
 		t, err := time.Parse(time.RFC3339Nano, f.column.String)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", f.name, err)
 		}
 		*f.into = t
+	}
+	return nil
+}
+
+// intField pairs an INTEGER column, scanned into an any, with where it decodes to.
+type intField struct {
+	name   string
+	column any
+	set    func(int64)
+}
+
+// decodeInts checks that each column holds an integer (SQLite's flexible typing lets an
+// INTEGER column hold text) and sets it.
+func decodeInts(fields ...intField) error {
+	for _, f := range fields {
+		n, ok := f.column.(int64)
+		if !ok {
+			return fmt.Errorf("%s: %v (%T) is not an integer", f.name, f.column, f.column)
+		}
+		f.set(n)
 	}
 	return nil
 }

@@ -1,8 +1,12 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -217,5 +221,126 @@ func TestActiveStatusesMatchDomain(t *testing.T) {
 	}
 	if want := "(" + strings.Join(active, ", ") + ")"; activeStatuses != want {
 		t.Fatalf("activeStatuses = %s, session says %s", activeStatuses, want)
+	}
+}
+
+// TestUnreadableSessionsAreAbortedAtRestore corrupts stored sessions with raw SQL, each in
+// a different column, and checks that ActiveSessions returns the readable ones, marks each
+// unreadable active one aborted (ended now) in the database and logs a line naming it,
+// leaves an unreadable ended session alone, and that LoadSession explains the bad row.
+func TestUnreadableSessionsAreAbortedAtRestore(t *testing.T) {
+	var logs bytes.Buffer
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), fixedNow,
+		WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+
+	lobby := mustCreate(t, db, newTestSession(t, "c1"))
+	paused := running(mustCreate(t, db, newTestSession(t, "c2")))
+	if err := db.SaveSession(ctx, paused); err != nil {
+		t.Fatal(err)
+	}
+	corrupt := []struct {
+		channel, sql, wantErr string
+	}{
+		{"c3", `UPDATE sessions SET plan_json = '[{"kind": "exercise", "duration_ns": 20' WHERE id = ?`, "plan: unexpected end of JSON input"},
+		{"c4", `UPDATE sessions SET started_at = 'yesterday at six' WHERE id = ?`, `started_at: parsing time "yesterday at six"`},
+		{"c5", `UPDATE session_participants SET joined_at = '2026-13-01T00:00:00Z' WHERE session_id = ?`, "participant host: joined_at: parsing time"},
+		{"c6", `UPDATE sessions SET paused_total_ns = 'a while' WHERE id = ?`, "paused_total_ns: a while (string) is not an integer"},
+		{"c7", `UPDATE sessions SET plan_json = '[{"kind": "yoga", "duration_ns": 1}]' WHERE id = ?`, `plan step 1: unknown step kind "yoga"`},
+	}
+	bad := map[int64]string{} // session id -> expected decode error
+	for _, c := range corrupt {
+		s := running(mustCreate(t, db, newTestSession(t, c.channel)))
+		if err := db.SaveSession(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.write.Exec(c.sql, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		bad[s.ID] = c.wantErr
+	}
+	// An ended session with a bad plan is no business of restore's.
+	ended := mustCreate(t, db, newTestSession(t, "c8"))
+	ended.Status, ended.EndedAt = session.Cancelled, sessionEpoch
+	if err := db.FinishSession(ctx, ended, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.Exec(`UPDATE sessions SET plan_json = 'not json' WHERE id = ?`, ended.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// A failing query is not a bad row: nothing is aborted, the error comes back.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.ActiveSessions(cancelled); err == nil {
+		t.Fatal("ActiveSessions with a cancelled context succeeded")
+	}
+	if n := countRows(t, db, `SELECT COUNT(*) FROM sessions WHERE status = 'aborted'`); n != 0 || logs.Len() != 0 {
+		t.Fatalf("a cancelled read aborted %d sessions and logged %q", n, logs.String())
+	}
+
+	got, err := db.ActiveSessions(ctx)
+	if err != nil {
+		t.Fatalf("ActiveSessions with unreadable rows: %v", err)
+	}
+	if want := []*session.Session{lobby, paused}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("readable active sessions:\n got %+v\nwant %+v", got, want)
+	}
+
+	for id := range bad {
+		var status string
+		var endedAt *string
+		if err := db.read.QueryRow(`SELECT status, ended_at FROM sessions WHERE id = ?`, id).Scan(&status, &endedAt); err != nil {
+			t.Fatal(err)
+		}
+		if want := fixedNow().Format(time.RFC3339Nano); status != "aborted" || endedAt == nil || *endedAt != want {
+			t.Errorf("session %d after restore: status %s, ended_at %v; want aborted at %s", id, status, endedAt, want)
+		}
+	}
+	var endedStatus string
+	db.read.QueryRow(`SELECT status FROM sessions WHERE id = ?`, ended.ID).Scan(&endedStatus)
+	if endedStatus != "cancelled" {
+		t.Errorf("the ended unreadable session became %s", endedStatus)
+	}
+
+	logged := map[int64]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec struct {
+			Level, Msg, Guild, Channel, Err string
+			Session                         int64
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		want, ok := bad[rec.Session]
+		if !ok || logged[rec.Session] || rec.Level != "WARN" || rec.Msg != "session row unreadable; aborted" ||
+			rec.Guild != "g1" || rec.Channel == "" || !strings.Contains(rec.Err, want) ||
+			!strings.Contains(rec.Err, fmt.Sprintf("session %d cannot be read", rec.Session)) {
+			t.Errorf("log line %s; want one Warn per unreadable session naming it and %q", line, want)
+		}
+		logged[rec.Session] = true
+	}
+	if len(logged) != len(bad) {
+		t.Errorf("logged sessions %v, want %d lines:\n%s", logged, len(bad), logs.String())
+	}
+
+	// Done once: the next restore finds only the readable ones and logs nothing.
+	logs.Reset()
+	if again, err := db.ActiveSessions(ctx); err != nil || len(again) != 2 || logs.Len() != 0 {
+		t.Fatalf("second restore: %d sessions, %v, logs %q", len(again), err, logs.String())
+	}
+	for id, want := range bad {
+		_, err := db.LoadSession(ctx, id)
+		if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), want) {
+			t.Errorf("LoadSession(%d) = %v; want ErrUnreadable saying %q", id, err, want)
+		}
+	}
+	// The aborted sessions no longer hold their channels.
+	if _, err := db.CreateSession(ctx, newTestSession(t, "c3")); err != nil {
+		t.Fatalf("new session in the channel of an aborted one: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -36,21 +38,50 @@ type DB struct {
 	read  *sql.DB
 	ckpt  *checkpointer
 	now   func() time.Time
+	log   *slog.Logger
 	// defaultZone is defaults.timezone, for streaks of members and servers without a
 	// zone; set by SetDefaultTimezone.
 	defaultZone string
 }
 
-// Open opens (creating if needed) the database at path and applies pending
-// migrations. Every failure is one sentence that names the path and what to do.
-func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+// Option adjusts Open.
+type Option func(*DB)
+
+// WithLogger sets where storage reports what it repairs by itself, such as an unreadable
+// row it takes out of service (see ActiveSessions). slog.Default() when not given.
+func WithLogger(l *slog.Logger) Option {
+	return func(db *DB) {
+		if l != nil {
+			db.log = l
+		}
+	}
+}
+
+// Open opens (creating if needed) the database at path, applies pending migrations and
+// proves that a write reaches the file, so a database the bot cannot write is refused
+// at start rather than failing every write later. Every failure is one sentence that
+// names the path and what to do.
+func Open(ctx context.Context, path string, now func() time.Time, opts ...Option) (*DB, error) {
 	if err := checkParentDir(path); err != nil {
 		return nil, err
 	}
+	return open(ctx, path, now, opts...)
+}
+
+// open is Open after the folder check: SQLite's part, which tests also run alone to see
+// how SQLite itself reports a folder or disk that refuses writes.
+func open(ctx context.Context, path string, now func() time.Time, opts ...Option) (*DB, error) {
 	write := sql.OpenDB(newConnector(dsn(path, false)))
 	write.SetMaxOpenConns(1)
-	db := &DB{path: path, write: write, now: now}
+	db := &DB{path: path, write: write, now: now, log: slog.Default()}
+	for _, opt := range opts {
+		opt(db)
+	}
 	if err := db.migrate(ctx); err != nil {
+		write.Close()
+		return nil, db.explain(err)
+	}
+	if err := db.probeWrite(ctx); err != nil {
 		write.Close()
 		return nil, db.explain(err)
 	}
@@ -65,6 +96,35 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	ckpt.SetMaxOpenConns(1)
 	db.ckpt = startCheckpointer(ckpt)
 	return db, nil
+}
+
+// probeWrite commits a real write and checkpoints it into the database file. Migrations
+// write only when one is pending, and a rolled-back transaction writes nothing, so without
+// this a read-only file or a full disk would show only at the first credit.
+//
+// The write sets PRAGMA user_version (a header field stretchbot does not use otherwise) to
+// another value and back in one transaction: the net change is nil, but the header page
+// is dirty, so the commit appends it to the WAL (which a full disk refuses, and which
+// needs the folder writable for the -wal and -shm files), and the PASSIVE checkpoint then
+// writes it into the database file and syncs both. A read-only file fails at BEGIN
+// IMMEDIATE already.
+func (db *DB) probeWrite(ctx context.Context) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var v int64
+		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v^1)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var busy, logFrames, checkpointed int
+	return db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &checkpointed)
 }
 
 // dsn builds go-sqlite3's connection string. WAL lets readers run beside the writer,
@@ -180,6 +240,9 @@ func (c *checkpointer) close() error {
 	return err
 }
 
+// checkParentDir checks that the database's folder exists and takes a new file: SQLite
+// creates the -wal and -shm files beside the database, so a writable file in a read-only
+// folder is not enough. It writes a byte into a probe file and removes it again.
 func checkParentDir(path string) error {
 	dir := filepath.Dir(path)
 	info, err := os.Stat(dir)
@@ -189,21 +252,151 @@ func checkParentDir(path string) error {
 	if !info.IsDir() {
 		return fmt.Errorf("cannot create database %s: %s is not a folder; change storage.path", path, dir)
 	}
+	f, err := os.CreateTemp(dir, ".stretchbot-write-check-*")
+	if err == nil {
+		_, err = f.Write([]byte{0})
+		err = errors.Join(err, f.Close(), os.Remove(f.Name()))
+	}
+	if err != nil {
+		return explainOS(path, err)
+	}
 	return nil
 }
 
-// explain turns SQLite's terse errors into a sentence that names the path.
+// Sentences for each way a database can refuse writes; each names the path and the fix.
+const (
+	msgReadOnly   = "database %s is read-only: give the bot's user write access to the file and its folder, or mount it read-write"
+	msgReadOnlyFS = "database %s is on a read-only file system: mount it read-write, or change storage.path"
+	msgFolder     = "cannot write database %s: its folder %s is not writable by the bot's user, and SQLite keeps its -wal and -shm files there; give the bot's user write access to the folder, or change storage.path"
+	msgFull       = "the disk holding %s is full: free space and start again"
+	msgCantOpen   = "cannot write database %s: check that the file and its folder exist and are writable by the bot's user, or change storage.path"
+	msgIO         = "cannot write database %s: the disk reported an I/O error; check the disk and its mount (the system log says more), then start again"
+	msgNotADB     = "%s is not a stretchbot SQLite database (or it is corrupt): move it aside and restore a backup, or point storage.path at a new file"
+)
+
+// explainedError is a failure told in one sentence that names the path and the fix. It
+// keeps the cause for errors.Is and errors.As.
+type explainedError struct {
+	msg   string
+	cause error
+}
+
+func (e *explainedError) Error() string { return e.msg }
+func (e *explainedError) Unwrap() error { return e.cause }
+
+func explained(cause error, format string, args ...any) error {
+	return &explainedError{msg: fmt.Sprintf(format, args...), cause: cause}
+}
+
+// explainOS explains an operating-system error from writing in the database's folder.
+func explainOS(path string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EROFS):
+		return explained(err, msgReadOnlyFS, path)
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return explained(err, msgFull, path)
+	case errors.Is(err, fs.ErrPermission):
+		return explained(err, msgFolder, path, filepath.Dir(path))
+	}
+	return explained(err, "cannot write database %s: writing a file in its folder %s failed (%v); fix the folder, or change storage.path", path, filepath.Dir(path), err)
+}
+
+// explain turns SQLite's terse errors into a sentence that names the path; other errors
+// pass through unchanged.
 func (db *DB) explain(err error) error {
 	var sqliteErr sqlite3.Error
-	if errors.As(err, &sqliteErr) {
-		switch sqliteErr.Code {
-		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
-			return fmt.Errorf("%s is not a stretchbot SQLite database (or it is corrupt): move it aside and restore a backup, or point storage.path at a new file", db.path)
-		case sqlite3.ErrCantOpen, sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrAuth:
-			return fmt.Errorf("cannot write database %s: check that the file and its folder are writable by this user, or change storage.path", db.path)
-		}
+	if !errors.As(err, &sqliteErr) {
+		return err
+	}
+	switch sqliteErr.Code {
+	case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
+		return explained(err, msgNotADB, db.path)
+	case sqlite3.ErrFull:
+		return explained(err, msgFull, db.path)
+	case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen, sqlite3.ErrAuth, sqlite3.ErrIoErr:
+		return db.explainRefusal(err, sqliteErr)
 	}
 	return err
+}
+
+// explainRefusal explains SQLite's ways of saying that it cannot write.
+func (db *DB) explainRefusal(err error, sqliteErr sqlite3.Error) error {
+	// SQLite reports some refusals of the operating system as I/O errors: name those.
+	switch errno := sqliteErr.SystemErrno; {
+	case errors.Is(errno, syscall.EROFS):
+		return explained(err, msgReadOnlyFS, db.path)
+	case errors.Is(errno, syscall.ENOSPC), errors.Is(errno, syscall.EDQUOT):
+		return explained(err, msgFull, db.path)
+	}
+	// SQLite cannot tell a read-only file from a folder it cannot create its -wal and -shm
+	// files in (that is CANTOPEN, READONLY or an I/O error), nor from a read-only mount:
+	// look at the folder, which also catches a folder that changed since Open.
+	if folderErr := checkParentDir(db.path); folderErr != nil {
+		return &explainedError{msg: folderErr.Error(), cause: errors.Join(err, folderErr)}
+	}
+	switch sqliteErr.Code {
+	case sqlite3.ErrReadonly, sqlite3.ErrPerm:
+		return explained(err, msgReadOnly, db.path)
+	case sqlite3.ErrIoErr:
+		return explained(err, msgIO, db.path)
+	}
+	return explained(err, msgCantOpen, db.path)
+}
+
+// ErrUnreadable is wrapped by the error of a stored row whose values cannot be decoded (a
+// plan that is not JSON, a time that is not RFC 3339): the row is bad, not the database.
+var ErrUnreadable = errors.New("stored row cannot be read")
+
+// unreadableError names the row (what, e.g. "session 7") and the value that cannot be read.
+type unreadableError struct {
+	what string
+	err  error
+}
+
+func (e *unreadableError) Error() string   { return e.what + " cannot be read: " + e.err.Error() }
+func (e *unreadableError) Unwrap() []error { return []error{ErrUnreadable, e.err} }
+
+func unreadable(what string, err error) error { return &unreadableError{what: what, err: err} }
+
+// unreadableRow is a stored row that cannot be decoded, as setAside needs it.
+type unreadableRow struct {
+	id    int64
+	attrs []any // what else names the row in the log, as slog key-value pairs (guild, channel)
+	err   error // the decode error
+}
+
+// setAside takes rows that cannot be read out of service, so that one bad row never stops
+// the bot: retire changes one row (a session is aborted; a schedule or reminder could be
+// disabled) and reports whether it did, all in one write transaction. Each retired row is
+// then logged at Warn as "<kind> row unreadable; <outcome>" with kind=id, its attrs and the
+// decode error. A row that retire left alone (someone else ended it meanwhile) is not logged.
+func (db *DB) setAside(ctx context.Context, kind, outcome string, rows []unreadableRow,
+	retire func(ctx context.Context, tx *sql.Tx, r unreadableRow) (bool, error)) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var retired []unreadableRow
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		retired = retired[:0]
+		for _, r := range rows {
+			done, err := retire(ctx, tx, r)
+			if err != nil {
+				return fmt.Errorf("set aside unreadable %s %d: %w", kind, r.id, err)
+			}
+			if done {
+				retired = append(retired, r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range retired {
+		args := append([]any{kind, r.id}, r.attrs...)
+		db.log.Warn(kind+" row unreadable; "+outcome, append(args, "err", r.err)...)
+	}
+	return nil
 }
 
 // Close closes the handles; pending writes on the writer finish first. Closing the last

@@ -50,7 +50,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Clock.Now)
+	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Clock.Now, storage.WithLogger(opts.Logger))
 	if err != nil {
 		return nil, err
 	}
