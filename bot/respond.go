@@ -175,8 +175,33 @@ func (b *Bot) reply(i *discordgo.Interaction, isComponent bool, o outcome) {
 	if isComponent && r.Update {
 		kind = discordgo.InteractionResponseUpdateMessage
 	}
-	b.send(i, &discordgo.InteractionResponse{Type: kind, Data: messageData(r)})
+	err, stale := claimed(r, func() error {
+		return b.respond(i, &discordgo.InteractionResponse{Type: kind, Data: messageData(r)})
+	})
+	if stale {
+		// A newer state is already shown or on its way: only acknowledge the click.
+		err = b.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+	}
+	if err != nil {
+		b.log.Error("answering the interaction failed", b.attrs(i, err)...)
+	}
 	b.followUp(i, r.FollowUp)
+}
+
+// claimed sends an update under its claim on the message it replaces (Reply.Claim): an
+// update that would show an older state than the message shows, or is about to, is not
+// sent, and stale says so.
+func claimed(r *commands.Reply, send func() error) (err error, stale bool) {
+	if r.Claim == nil || !r.Update {
+		return send(), false
+	}
+	done, ok := r.Claim()
+	if !ok {
+		return nil, true
+	}
+	err = send()
+	done(err == nil)
+	return err, false
 }
 
 // followUp sends a reply's follow-up message, if it has one.
@@ -196,7 +221,13 @@ func (b *Bot) replyAfterDefer(i *discordgo.Interaction, isComponent, deferredEph
 	r := b.resolve(i, o)
 	var err error
 	switch {
-	case isComponent && r.Update, !isComponent && r.Ephemeral == deferredEphemeral:
+	case isComponent && r.Update:
+		// The click was acknowledged; a stale update is simply not sent.
+		err, _ = claimed(r, func() error {
+			_, err := b.session.InteractionResponseEdit(i, webhookEdit(r))
+			return err
+		})
+	case !isComponent && r.Ephemeral == deferredEphemeral:
 		_, err = b.session.InteractionResponseEdit(i, webhookEdit(r))
 	default:
 		if !isComponent {

@@ -178,6 +178,10 @@ type Reply struct {
 	// FollowUp is sent after this reply as a separate message, e.g. the caller's own
 	// rank (ephemeral) beside a public leaderboard.
 	FollowUp *Reply
+	// Claim, when set on an Update, is called just before the update is sent; see
+	// session.View.Claim. If ok is false a newer state is shown or on its way, and the
+	// click is only acknowledged; otherwise done reports whether the update was sent.
+	Claim func() (done func(sent bool), ok bool)
 }
 
 // UserError is a mistake the member can fix. It is shown to them ephemerally, as

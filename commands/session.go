@@ -336,7 +336,7 @@ func (c *sessionCommand) reply(ctx context.Context, v session.View) (*Reply, err
 	if err != nil {
 		return nil, err
 	}
-	return &Reply{Update: true, Embeds: []*discordgo.MessageEmbed{embed}, Components: components}, nil
+	return &Reply{Update: true, Embeds: []*discordgo.MessageEmbed{embed}, Components: components, Claim: v.Claim}, nil
 }
 
 // creditStreaks reads the streaks recorded with a session's credits.

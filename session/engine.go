@@ -86,6 +86,7 @@ type Engine struct {
 	mu        sync.Mutex // guards the fields below; never acquire a run's mu while holding it
 	runs      map[int64]*run
 	byChannel map[string]*run
+	retrying  map[*run]struct{} // runs, active or ended, with a write retry pending
 	closed    bool
 	busy      sync.WaitGroup // in-flight operations and transitions
 }
@@ -94,14 +95,18 @@ type Engine struct {
 type run struct {
 	guildID string // never changes; readable without mu
 
-	mu      sync.Mutex
-	s       *Session // replaced by update after a successful save; views copy it
-	timer   clock.Timer
-	gen     uint64   // bumped when the timer is stopped, so a callback already on its way is ignored
-	shown   shownKey // what the live message shows
-	dirty   bool     // the live message is behind the state
-	writing bool     // a goroutine is writing the live message
-	note    string
+	mu       sync.Mutex
+	s        *Session // replaced by update after a successful save; views copy it
+	rev      uint64   // bumped by every saved change, so a View can tell whether it is still current
+	timer    clock.Timer
+	gen      uint64   // bumped when the timer is stopped, so a callback already on its way is ignored
+	shown    shownKey // what the live message shows, or is being written to show
+	shownRev uint64   // the rev of that rendering
+	dirty    bool     // the live message is behind the state
+	writing  bool     // a goroutine (or a claimed click reply) is writing the live message
+	retry    clock.Timer
+	backoff  time.Duration // the delay before the next retry of a failed write; 0 after a success
+	note     string
 }
 
 // shownKey identifies what a rendering of the session shows, to write only real changes.
@@ -115,7 +120,7 @@ func New(cfg Config, store Store, poster Poster, clk clock.Clock) *Engine {
 	cfg = cfg.withDefaults()
 	base, cancel := context.WithCancel(context.Background())
 	return &Engine{cfg: cfg, store: store, poster: poster, clock: clk, log: cfg.Logger,
-		base: base, cancel: cancel, runs: map[int64]*run{}, byChannel: map[string]*run{}}
+		base: base, cancel: cancel, runs: map[int64]*run{}, byChannel: map[string]*run{}, retrying: map[*run]struct{}{}}
 }
 
 // Start creates a session in the lobby (or running at once when Delay is 0), joins the host
@@ -390,18 +395,50 @@ func (e *Engine) act(ctx context.Context, id int64, a Actor, fn func(*run, time.
 		rt.mu.Unlock()
 		return View{}, err
 	}
-	if announce {
-		if a.MessageID != "" && a.MessageID == rt.s.LiveMessageID {
-			rt.shown = rt.key(now)
-		} else {
-			rt.dirty = true
-		}
+	onLive := a.MessageID != "" && a.MessageID == rt.s.LiveMessageID
+	if announce && !onLive {
+		rt.dirty = true
+	}
+	v := e.view(rt, now)
+	if onLive {
+		v.Claim = e.claimer(rt, now)
 	}
 	rt.mu.Unlock()
-	if announce {
+	if announce && !onLive {
 		_ = e.flush(ctx, rt) // logged inside; the change itself succeeded and is persisted
 	}
-	return e.snapshot(rt), nil
+	return v, nil
+}
+
+// claimer returns View.Claim for a view of rt taken at now: the reply to a click on the
+// live message becomes that message's one writer, provided nothing newer has been saved,
+// shown or is being written since. Caller holds rt.mu.
+func (e *Engine) claimer(rt *run, now time.Time) func() (func(sent bool), bool) {
+	rev, shows := rt.rev, rt.key(now)
+	return func() (func(sent bool), bool) {
+		rt.mu.Lock()
+		defer rt.mu.Unlock()
+		now := e.clock.Now()
+		if rt.writing || rt.rev != rev || rt.key(now) != shows {
+			// Too old to show. Unless the newest state is shown or being written already,
+			// the engine writes it instead.
+			if rt.shownRev != rt.rev || rt.shown != rt.key(now) {
+				rt.dirty = true
+				e.flushLater(rt)
+			}
+			return nil, false
+		}
+		rt.writing, rt.shown, rt.shownRev = true, shows, rev
+		return func(sent bool) {
+			rt.mu.Lock()
+			rt.writing = false
+			if !sent {
+				rt.dirty = true
+			}
+			rt.mu.Unlock()
+			e.flushLater(rt) // whatever changed while the reply was on its way
+		}, true
+	}
 }
 
 // enter registers an operation for Shutdown to wait on; false once shutting down.

@@ -80,3 +80,128 @@ func TestJoinCountsFromTheClick(t *testing.T) {
 		}
 	}
 }
+
+func TestFinalMessageIsRetriedUntilItLands(t *testing.T) {
+	h := newHarness(t)
+	id := h.start("c1", 0, shortRoutine()).Session.ID
+	failures := 3
+	h.poster.fail = func(op, channel, message string) error {
+		if failures > 0 && h.store.load(t, id).Status == Finished {
+			failures--
+			return errors.New("503 Service Unavailable")
+		}
+		return nil
+	}
+	h.clk.Advance(100 * time.Second) // the plan ends; the summary write fails
+	// Backoff from RetryDelay (5 s): 5 s, 10 s, 20 s.
+	for _, wait := range []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second} {
+		before := len(h.poster.channelWrites("c1"))
+		h.clk.Advance(wait - time.Millisecond)
+		if n := len(h.poster.channelWrites("c1")); n != before {
+			t.Fatalf("a retry came before its backoff of %v", wait)
+		}
+		h.clk.Advance(time.Millisecond)
+		if n := len(h.poster.channelWrites("c1")); n != before+1 {
+			t.Fatalf("no retry after a backoff of %v", wait)
+		}
+	}
+	writes := h.poster.channelWrites("c1")
+	last := writes[len(writes)-1]
+	if last.err != nil || last.view.Session.Status != Finished {
+		t.Fatalf("the last write was %s of a %s session (err %v); want the summary, written", last.op, last.view.Session.Status, last.err)
+	}
+	h.clk.Advance(time.Hour)
+	if n := len(h.poster.channelWrites("c1")); n != len(writes) {
+		t.Errorf("%d more writes after the summary landed", n-len(writes))
+	}
+}
+
+func TestGoneStopsTheRetries(t *testing.T) {
+	h := newHarness(t)
+	id := h.start("c1", 0, shortRoutine()).Session.ID
+	h.poster.fail = func(string, string, string) error { return errors.New("500 Internal Server Error") }
+	h.clk.Advance(40 * time.Second) // step changes fail and are retried
+	h.poster.fail = func(string, string, string) error { return ErrGone }
+	h.clk.Advance(time.Hour)
+	writes := h.poster.channelWrites("c1")
+	gone := 0
+	for i, w := range writes {
+		if errors.Is(w.err, ErrGone) {
+			gone = i
+			break
+		}
+	}
+	if gone == 0 || gone != len(writes)-1 {
+		t.Errorf("writes %d, the first finding the channel gone is #%d; want it to be the last", len(writes), gone)
+	}
+	if st := h.store.load(t, id).Status; st != Aborted {
+		t.Errorf("session %s; want aborted", st)
+	}
+}
+
+// TestClickRepliesNeverShowAnOlderState plays two clicks on the live message whose replies
+// reach Discord in the opposite order.
+func TestClickRepliesNeverShowAnOlderState(t *testing.T) {
+	h := newHarness(t)
+	id := h.start("c1", 0, shortRoutine()).Session.ID
+	live := host
+	live.MessageID = "m1"
+	first := h.must(h.eng.Skip(bg, id, live))  // to step 2
+	second := h.must(h.eng.Skip(bg, id, live)) // to step 3
+	if first.Claim == nil || second.Claim == nil {
+		t.Fatal("a view answering a click on the live message has no Claim")
+	}
+	done, ok := second.Claim()
+	if !ok {
+		t.Fatal("the newest state could not be claimed")
+	}
+	if _, ok := first.Claim(); ok {
+		t.Fatal("an older state was claimed while the newer one was being sent")
+	}
+	done(true)
+	if _, ok := first.Claim(); ok {
+		t.Fatal("an older state was claimed after the newer one was shown")
+	}
+	waitIdle(t, h)
+	if n := len(h.poster.channelWrites("c1")); n != 1 {
+		t.Errorf("%d Poster writes; want only the first post: the newest state was shown by the reply", n)
+	}
+
+	// A reply that failed to send is not counted as shown: the engine writes the state.
+	third := h.must(h.eng.Pause(bg, id, live))
+	done, ok = third.Claim()
+	if !ok {
+		t.Fatal("could not claim the pause")
+	}
+	done(false)
+	waitIdle(t, h)
+	writes := h.poster.channelWrites("c1")
+	if last := writes[len(writes)-1]; last.view.Session.Status != Paused || last.view.Step != 2 {
+		t.Errorf("after a failed reply the message shows %s step %d; want paused at step 2", last.view.Session.Status, last.view.Step)
+	}
+}
+
+// waitIdle waits until the engine's background writes are done.
+func waitIdle(t *testing.T, h *harness) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		h.eng.mu.Lock()
+		runs := make([]*run, 0, len(h.eng.runs))
+		for _, rt := range h.eng.runs {
+			runs = append(runs, rt)
+		}
+		h.eng.mu.Unlock()
+		idle := true
+		for _, rt := range runs {
+			rt.mu.Lock()
+			idle = idle && !rt.dirty && !rt.writing
+			rt.mu.Unlock()
+		}
+		if idle {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("the engine's writes did not settle")
+}

@@ -117,6 +117,13 @@ type View struct {
 	RealDuration time.Duration
 	// Note explains an unusual end (Expired, Aborted) in one short sentence.
 	Note string
+	// Claim is set on the View answering a click on the live message, which the caller
+	// shows by replacing that message (a type-7 update). Call it just before sending: ok
+	// false means a newer state is shown or on its way, so send no content (acknowledge
+	// the click only); the engine writes the newest state itself. Otherwise call done once
+	// the update was sent (sent true) or failed. Concurrent clicks then never leave the
+	// message showing an older state than the stored one.
+	Claim func() (done func(sent bool), ok bool)
 }
 
 // Actor is the member behind a request. Whether they hold Manage Messages or the server's

@@ -19,6 +19,7 @@ func (e *Engine) update(ctx context.Context, rt *run, change func(*Session)) err
 			return fmt.Errorf("session: save %d: %w", next.ID, err)
 		}
 		rt.s = next
+		rt.rev++
 		return nil
 	}
 	credits := Attendance(next)
@@ -26,6 +27,7 @@ func (e *Engine) update(ctx context.Context, rt *run, change func(*Session)) err
 		return fmt.Errorf("session: finish %d: %w", next.ID, err)
 	}
 	rt.s = next
+	rt.rev++
 	e.stopTimer(rt)
 	e.unregister(rt)
 	e.logFor(next).Info("session ended", "status", next.Status, "credited", len(credits),
@@ -143,7 +145,9 @@ func (e *Engine) fire(rt *run, gen uint64) {
 }
 
 // flush writes the live message while it is dirty, unless another goroutine is already
-// writing it (that writer will pick the change up). It returns the last write error.
+// writing it (that writer will pick the change up). A failed write is not counted as shown:
+// it is retried with backoff until it lands or the message is gone, because a final
+// summary has no later transition to carry it. It returns the last write error.
 func (e *Engine) flush(ctx context.Context, rt *run) error {
 	var last error
 	for {
@@ -155,7 +159,8 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		now := e.clock.Now()
 		v := e.view(rt, now)
 		editID := e.editTarget(rt.s, now)
-		rt.dirty, rt.writing, rt.shown = false, true, rt.key(now)
+		previous, previousRev := rt.shown, rt.shownRev
+		rt.dirty, rt.writing, rt.shown, rt.shownRev = false, true, rt.key(now), rt.rev
 		rt.mu.Unlock()
 
 		newID, err := e.write(ctx, v, editID)
@@ -163,9 +168,59 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		rt.mu.Lock()
 		rt.writing = false
 		e.afterWrite(ctx, rt, newID, err)
+		failed := err != nil && !errors.Is(err, ErrGone)
+		if failed {
+			rt.shown, rt.shownRev, rt.dirty = previous, previousRev, true
+			e.retryLater(rt)
+		} else {
+			rt.backoff = 0
+		}
 		rt.mu.Unlock()
+		if failed {
+			return err
+		}
 		last = err
 	}
+}
+
+// maxWriteBackoff caps the delay between retries of a failed write.
+const maxWriteBackoff = 5 * time.Minute
+
+// retryLater flushes rt again after a backoff that doubles from RetryDelay up to
+// maxWriteBackoff. Caller holds rt.mu.
+func (e *Engine) retryLater(rt *run) {
+	rt.backoff = min(max(2*rt.backoff, e.cfg.RetryDelay), maxWriteBackoff)
+	if rt.retry != nil {
+		rt.retry.Stop()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
+	e.retrying[rt] = struct{}{}
+	rt.retry = e.clock.AfterFunc(rt.backoff, func() {
+		e.mu.Lock()
+		delete(e.retrying, rt)
+		e.mu.Unlock()
+		if !e.enter() {
+			return
+		}
+		defer e.busy.Done()
+		_ = e.flush(e.base, rt) // logged inside
+	})
+}
+
+// flushLater writes the live message in the background, for callers that must not wait
+// for the paced Poster (a click must be answered within 3 s).
+func (e *Engine) flushLater(rt *run) {
+	if !e.enter() {
+		return
+	}
+	go func() {
+		defer e.busy.Done()
+		_ = e.flush(e.base, rt) // logged inside
+	}()
 }
 
 // editTarget returns the live message to edit, or "" to post a new one: there is none yet,
@@ -217,6 +272,13 @@ func (e *Engine) recordMessage(ctx context.Context, rt *run, id string, at time.
 		set(rt.s) // the final message; nothing left to persist
 		return
 	}
+	// Recording the id changes nothing the message shows.
+	wasShown := rt.shownRev == rt.rev
+	defer func() {
+		if wasShown {
+			rt.shownRev = rt.rev
+		}
+	}()
 	if err := e.update(ctx, rt, set); err != nil {
 		// Keep it in memory anyway: the next save carries it, and a restart without it
 		// merely posts a fresh message.
@@ -334,14 +396,20 @@ func (e *Engine) restoreOne(ctx context.Context, s *Session) *run {
 func (e *Engine) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	e.closed = true
-	runs := make([]*run, 0, len(e.runs))
+	runs := make([]*run, 0, len(e.runs)+len(e.retrying))
 	for _, rt := range e.runs {
+		runs = append(runs, rt)
+	}
+	for rt := range e.retrying {
 		runs = append(runs, rt)
 	}
 	e.mu.Unlock()
 	for _, rt := range runs {
 		rt.mu.Lock()
 		e.stopTimer(rt)
+		if rt.retry != nil {
+			rt.retry.Stop()
+		}
 		rt.mu.Unlock()
 	}
 	done := make(chan struct{})

@@ -100,7 +100,7 @@ func TestEndedSessionRevealsNothingElsewhere(t *testing.T) {
 	h.click(bob, lobby.ID, buttonID(t, lobby, "Join"))
 	id := strings.Split(buttonID(t, lobby, "Join"), "/")[1]
 	clk.Advance(time.Minute) // the routine runs to its summary
-	assertTextHas(t, "summary", messageText(h.message(lobby.ID)), "Alice", "Bob")
+	h.awaitText("summary", lobby.ID, "Alice", "Bob")
 
 	for place, where := range forgedPlaces() {
 		a := h.forge(where, lobby.ID, "session/"+id+"/join")

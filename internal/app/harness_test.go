@@ -288,3 +288,28 @@ func (h *harness) latestForInteraction(interactionID, messageID string) fakedisc
 	h.t.Fatalf("no message for interaction %s", interactionID)
 	return fakediscord.Message{}
 }
+
+// awaitText waits until message messageID reads every one of wants, and returns its text.
+// Writes the bot makes on its own after a click (it writes the newest state once a click's
+// answer is out) land a moment after the click is answered.
+func (h *harness) awaitText(what, messageID string, wants ...string) string {
+	h.t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		text := messageText(h.message(messageID))
+		missing := ""
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return text
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("%s lacks %q:\n%s", what, missing, text)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

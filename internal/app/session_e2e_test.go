@@ -114,19 +114,18 @@ func TestSessionRunsToSummaryAndRetriesA429(t *testing.T) {
 	assertTextHas(t, "lobby after join", messageText(h.message(lobby.ID)), "Joined (2)", "Bob")
 
 	clk.Advance(time.Minute) // the lobby ends: the same message shows the first hold
-	assertTextHas(t, "first step", messageText(h.message(lobby.ID)), "Cat stretch", "rep 1 of 2", "step 1 of 2", "[Pause]")
+	h.awaitText("first step", lobby.ID, "Cat stretch", "rep 1 of 2", "step 1 of 2", "[Pause]")
 
 	h.fake.FailNext(http.MethodPatch, "/channels/"+testChannel+"/messages/", http.StatusTooManyRequests, 100*time.Millisecond, 1)
 	clk.Advance(5 * time.Second)
-	assertTextHas(t, "second step", messageText(h.message(lobby.ID)), "rep 2 of 2", "step 2 of 2")
+	h.awaitText("second step", lobby.ID, "rep 2 of 2", "step 2 of 2")
 	// One write per transition (lobby -> step 1 -> step 2), the rate-limited one retried.
 	if limited, ok := stepEdits(h.fake.Calls(), lobby.ID); limited != 1 || ok != 2 {
 		t.Fatalf("step edits: %d rate limited, %d accepted; want 1 and 2", limited, ok)
 	}
 
 	clk.Advance(5 * time.Second)
-	summary := messageText(h.message(lobby.ID))
-	assertTextHas(t, "summary", summary, "Session complete: Quick", "Duration: 10 s", "Alice: streak 1 day 🔥", "Bob: streak 1 day 🔥")
+	h.awaitText("summary", lobby.ID, "Session complete: Quick", "Duration: 10 s", "Alice: streak 1 day 🔥", "Bob: streak 1 day 🔥")
 	if got := creditedMembers(t, h.cfg.Storage.Path, 1); strings.Join(got, ",") != alice.ID+","+bob.ID {
 		t.Fatalf("credited %v, want alice and bob once each", got)
 	}

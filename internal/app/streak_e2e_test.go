@@ -33,8 +33,9 @@ func TestStreakLifecycle(t *testing.T) {
 		"logged solo practice (Cat stretch)", "Streak: 2 days")
 	assertTextHas(t, "/streak on day 2", h.slash(alice, "streak").text(), "Current:** 2 days", "2026-03-02 · solo", "2026-03-01 · solo")
 
-	board := h.slash(bob, "leaderboard")
-	assertTextHas(t, "/leaderboard", board.text(), "**1.** Alice · 2 days", "**2.** Bob · 1 day", "You: #2 · 1 day")
+	board, rank := h.slashWithFollowUp(bob, "leaderboard")
+	assertTextHas(t, "/leaderboard", board.text(), "**1.** Alice · 2 days", "**2.** Bob · 1 day")
+	assertTextHas(t, "/leaderboard's private follow-up", messageText(rank), "You are #2 by current streak · 1 day.")
 	assertNoMentions(t, board.Message)
 
 	stats := h.slash(alice, "stats")
@@ -49,9 +50,11 @@ func TestStreakLifecycle(t *testing.T) {
 	confirm := h.slash(bob, "forget-me")
 	id := buttonID(t, confirm.Message, "Delete my data")
 	assertTextHas(t, "someone else confirming", h.click(alice, confirm.Message.ID, id).text(), "Only the member who asked")
-	assertTextHas(t, "/forget-me confirmed", h.click(bob, confirm.Message.ID, id).text(), "Deleted: 1 counted day, streak")
-	after := h.slash(alice, "leaderboard").text()
-	assertTextHas(t, "/leaderboard after /forget-me", after, "**1.** Alice · 2 days", "You: #1")
+	assertTextHas(t, "/forget-me confirmed", h.click(bob, confirm.Message.ID, id).text(), "Deleted: 1 counted day, your streak and freezes")
+	afterBoard, afterRank := h.slashWithFollowUp(alice, "leaderboard")
+	after := afterBoard.text()
+	assertTextHas(t, "/leaderboard after /forget-me", after, "**1.** Alice · 2 days")
+	assertTextHas(t, "/leaderboard's follow-up after /forget-me", messageText(afterRank), "You are #1")
 	if strings.Contains(after, "Bob") {
 		t.Errorf("Bob is still on the leaderboard:\n%s", after)
 	}
@@ -82,6 +85,7 @@ func TestStreakSettingsAndPrivacy(t *testing.T) {
 	assertTextHas(t, "/done with solo logs off", h.slash(bob, "done").text(), "counts group sessions only")
 
 	assertTextHas(t, "/privacy", h.slash(alice, "privacy", fakediscord.StringOption("leaderboard", "off")).text(), "left out")
-	board := h.slash(alice, "leaderboard").text()
-	assertTextHas(t, "/leaderboard after opting out", board, "Nobody yet", "Hidden")
+	board, rank := h.slashWithFollowUp(alice, "leaderboard")
+	assertTextHas(t, "/leaderboard after opting out", board.text(), "Nobody yet")
+	assertTextHas(t, "/leaderboard's follow-up after opting out", messageText(rank), "You are hidden from leaderboards")
 }
