@@ -20,7 +20,8 @@ func BenchmarkRouteInteraction(b *testing.B) {
 		b.Fatal(err)
 	}
 	echo := commands.Command{
-		Definition: &discordgo.ApplicationCommand{Name: "echo", Description: "echo"},
+		Definition: &discordgo.ApplicationCommand{Name: "echo", Description: "echo", Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "text", Description: "what to echo"}}},
 		Handle: func(_ context.Context, req *commands.Request) (*commands.Reply, error) {
 			return &commands.Reply{Embeds: []*discordgo.MessageEmbed{{Title: "Echo", Description: req.String("text")}}}, nil
 		},
@@ -32,6 +33,9 @@ func BenchmarkRouteInteraction(b *testing.B) {
 	bot.respond = func(_ *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
 		if resp.Data.AllowedMentions == nil {
 			b.Fatal("reply without allowed_mentions")
+		}
+		if len(resp.Data.Embeds) != 1 {
+			b.Fatalf("the handler did not answer: %q", resp.Data.Content)
 		}
 		sent++
 		return nil

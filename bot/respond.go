@@ -90,24 +90,33 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 }
 
 func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
-	data := i.ApplicationCommandData()
-	var choices []*discordgo.ApplicationCommandOptionChoice
-	if cmd, ok := b.router.command(data.Name); ok && cmd.Complete != nil {
-		req := b.request(i)
-		req.Subcommand, req.Options, req.Focused = flattenOptions(data.Options)
-		ctx, cancel := context.WithTimeout(context.Background(), autocompleteBudget)
-		defer cancel()
-		var err error
-		choices, err = safeComplete(ctx, cmd, req)
-		if err != nil {
-			b.log.Error("autocomplete failed", b.attrs(i, err)...)
-		}
-	}
+	choices := b.completions(i)
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
 	b.send(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices}})
+}
+
+// completions asks the command for autocomplete choices; a misshapen request gets none
+// rather than reaching the handler.
+func (b *Bot) completions(i *discordgo.Interaction) []*discordgo.ApplicationCommandOptionChoice {
+	data := i.ApplicationCommandData()
+	cmd, ok := b.router.command(data.Name)
+	if !ok || cmd.Complete == nil {
+		return nil
+	}
+	req := b.request(i)
+	if req.Subcommand, req.Options, req.Focused, ok = completionOptions(cmd.Definition, data.Options); !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), autocompleteBudget)
+	defer cancel()
+	choices, err := safeComplete(ctx, cmd, req)
+	if err != nil {
+		b.log.Error("autocomplete failed", b.attrs(i, err)...)
+	}
+	return choices
 }
 
 func safeComplete(ctx context.Context, cmd commands.Command, req *commands.Request) (choices []*discordgo.ApplicationCommandOptionChoice, err error) {

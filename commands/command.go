@@ -111,18 +111,25 @@ type Request struct {
 	MessageChannelID string
 }
 
+// The accessors below read values with checked type assertions rather than discordgo's
+// StringValue/IntValue/BoolValue, which panic on a value of another kind (autocomplete
+// sends a focused integer option as text).
+
 // String returns the string option name, or "" if it was not given.
 func (r *Request) String(name string) string {
 	if o, ok := r.Options[name]; ok && o.Type == discordgo.ApplicationCommandOptionString {
-		return o.StringValue()
+		s, _ := o.Value.(string)
+		return s
 	}
 	return ""
 }
 
-// Int returns the integer option name and whether it was given.
+// Int returns the integer option name and whether it was given as a whole number.
 func (r *Request) Int(name string) (int64, bool) {
 	if o, ok := r.Options[name]; ok && o.Type == discordgo.ApplicationCommandOptionInteger {
-		return o.IntValue(), true
+		if f, ok := o.Value.(float64); ok && f == float64(int64(f)) {
+			return int64(f), true
+		}
 	}
 	return 0, false
 }
@@ -130,7 +137,9 @@ func (r *Request) Int(name string) (int64, bool) {
 // Bool returns the boolean option name, or def if it was not given.
 func (r *Request) Bool(name string, def bool) bool {
 	if o, ok := r.Options[name]; ok && o.Type == discordgo.ApplicationCommandOptionBoolean {
-		return o.BoolValue()
+		if b, ok := o.Value.(bool); ok {
+			return b
+		}
 	}
 	return def
 }

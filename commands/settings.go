@@ -41,7 +41,8 @@ func settingsList() []setting {
 		{
 			option: zoneOption("timezone", "The server's time zone, for members who set none", false),
 			apply: func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
-				name, err := resolveZoneName(o.StringValue())
+				text, _ := o.Value.(string)
+				name, err := resolveZoneName(text)
 				return func(g *storage.GuildSettings) { g.Timezone = name }, err
 			},
 			show: func(g storage.GuildSettings) string {
@@ -113,8 +114,9 @@ func checkHostRole(req *Request) error {
 // but the bot does not rely on it.
 func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
 	return func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
-		v := int(o.IntValue())
-		if v < lo || v > hi {
+		f, ok := o.Value.(float64)
+		v := int(f)
+		if !ok || float64(v) != f || v < lo || v > hi {
 			return nil, Userf("%s must be between %d and %d.", o.Name, lo, hi)
 		}
 		return func(g *storage.GuildSettings) { set(g, v) }, nil
@@ -123,7 +125,10 @@ func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discord
 
 func boolSetting(set func(*storage.GuildSettings, bool)) func(*discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
 	return func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
-		v := o.BoolValue()
+		v, ok := o.Value.(bool)
+		if !ok {
+			return nil, Userf("%s is true or false.", o.Name)
+		}
 		return func(g *storage.GuildSettings) { set(g, v) }, nil
 	}
 }

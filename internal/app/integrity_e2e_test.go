@@ -1,0 +1,144 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/config"
+	"github.com/stretchbot/stretchbot/internal/app"
+	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/internal/fakediscord"
+)
+
+// longSteps is a custom routine of 30 short holds, long enough for 20 skips.
+const longSteps = "cat-stretch 5s x15, cat-stretch 5s x15"
+
+// startLongSession creates the routine "Long" and starts it at once as alice.
+func (h *harness) startLongSession() fakediscord.Message {
+	h.t.Helper()
+	a := h.slash(admin, "routine", fakediscord.Subcommand("create",
+		fakediscord.StringOption("name", "Long"), fakediscord.StringOption("steps", longSteps)))
+	if !strings.Contains(a.text(), "Long") {
+		h.t.Fatalf("/routine create answered %q", a.text())
+	}
+	h.slash(alice, "session", fakediscord.Subcommand("start",
+		fakediscord.StringOption("routine", "Long"), fakediscord.IntegerOption("delay", 0)))
+	return h.sessionMessage()
+}
+
+var stepPattern = regexp.MustCompile(`step (\d+) of \d+`)
+
+// shownSteps lists, in the order Discord received them, the step numbers that writes of
+// the live message showed: type-7 callbacks of clicks on it, and edits of it.
+func shownSteps(calls []fakediscord.Call, messageID string, clicks map[string]bool) []int {
+	var steps []int
+	for _, c := range calls {
+		if c.Status >= 300 {
+			continue
+		}
+		isEdit := c.Method == http.MethodPatch && strings.HasSuffix(c.Path, "/messages/"+messageID)
+		isUpdate := false
+		if body, ok := c.Body.(map[string]any); ok && strings.HasSuffix(c.Path, "/callback") {
+			parts := strings.Split(c.Path, "/")
+			isUpdate = body["type"] == float64(discordgo.InteractionResponseUpdateMessage) && clicks[parts[len(parts)-3]]
+		}
+		if !isEdit && !isUpdate {
+			continue
+		}
+		if m := stepPattern.FindSubmatch(c.RawBody); m != nil {
+			n, _ := strconv.Atoi(string(m[1]))
+			steps = append(steps, n)
+		}
+	}
+	return steps
+}
+
+func TestConcurrentClicksNeverShowAnOlderState(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
+		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	live := h.startLongSession()
+	skip, pause := buttonID(t, live, "Skip"), buttonID(t, live, "Pause")
+
+	// 20 Skips and a Pause, clicked at once by the host.
+	var clicks []*discordgo.Interaction
+	for n := 0; n < 21; n++ {
+		id := skip
+		if n == 10 {
+			id = pause
+		}
+		i, err := h.fake.ComponentClick(in(alice), live.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clicks = append(clicks, i)
+	}
+	var wg sync.WaitGroup
+	for _, i := range clicks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := h.fake.Interact(i); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	ids := map[string]bool{}
+	for _, i := range clicks {
+		h.response(i.ID)
+		ids[i.ID] = true
+	}
+
+	status := h.slash(alice, "session", fakediscord.Subcommand("status")).text()
+	want := stepPattern.FindString(status)
+	if want != "step 21 of 30" || !strings.Contains(status, "Paused") {
+		t.Fatalf("after 20 skips and a pause the session is at %q:\n%s", want, status)
+	}
+	h.awaitText("the live message", live.ID, want, "Paused")
+	steps := shownSteps(h.fake.Calls(), live.ID, ids)
+	for k := 1; k < len(steps); k++ {
+		if steps[k] < steps[k-1] {
+			t.Fatalf("the live message went back from step %d to step %d: %v", steps[k-1], steps[k], steps)
+		}
+	}
+	if len(steps) == 0 || steps[len(steps)-1] != 21 {
+		t.Fatalf("the last write showed step %v, want 21", steps)
+	}
+	t.Logf("writes of the live message showed steps %v", steps)
+}
+
+func TestForgetMeDuringASession(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
+		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h.createQuickRoutine()
+	lobby := h.startSession(1) // hosted by alice
+	h.click(bob, lobby.ID, buttonID(t, lobby, "Join"))
+
+	confirm := h.slash(alice, "forget-me")
+	assertTextHas(t, "/forget-me", confirm.text(), "takes you out of any group session still running")
+	done := h.click(alice, confirm.Message.ID, buttonID(t, confirm.Message, "Delete my data")).text()
+	assertTextHas(t, "/forget-me confirmed", done, "0 counted days", "0 session credits", "taken out of 1 session still running here")
+	h.awaitText("the lobby after alice left for good", lobby.ID, "Joined (1)", "Bob")
+
+	// The host is gone; a moderator (Manage Messages) still runs the session.
+	assertTextHas(t, "alice pressing Start now", h.click(alice, lobby.ID, buttonID(t, lobby, "Start now")).text(), "Only the host")
+	h.click(admin, lobby.ID, buttonID(t, lobby, "Start now"))
+	clk.Advance(10 * time.Second)
+	summary := h.awaitText("summary", lobby.ID, "Session complete", "Bob: streak 1 day")
+	if strings.Contains(summary, "Alice") {
+		t.Errorf("the summary names the member who was forgotten:\n%s", summary)
+	}
+	if got := creditedMembers(t, h.cfg.Storage.Path, 1); fmt.Sprint(got) != fmt.Sprint([]string{bob.ID}) {
+		t.Errorf("credited %v, want bob only", got)
+	}
+}
