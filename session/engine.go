@@ -88,7 +88,9 @@ type Engine struct {
 	byChannel map[string]*run
 	retrying  map[*run]struct{} // runs, active or ended, with a write retry pending
 	closed    bool
-	busy      sync.WaitGroup // in-flight operations and transitions
+
+	wall wallWatch
+	busy sync.WaitGroup // in-flight operations and transitions
 }
 
 // run is the in-memory state of one active session.
@@ -106,6 +108,7 @@ type run struct {
 	writing  bool     // a goroutine (or a claimed click reply) is writing the live message
 	retry    clock.Timer
 	backoff  time.Duration // the delay before the next retry of a failed write; 0 after a success
+	setBack  time.Duration // how far the wall clock had been set back when s's times were last moved
 	note     string
 }
 
@@ -145,14 +148,14 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (View, error) {
 	if busy := e.busyError(req.ChannelID); busy != nil {
 		return View{}, busy
 	}
-	now := e.clock.Now()
+	now, setBack := e.readClock()
 	s := &Session{GuildID: req.GuildID, ChannelID: req.ChannelID, HostID: req.Host.UserID,
 		RoutineName: req.RoutineName, Plan: plan, Status: Lobby, CreatedAt: now, StartAt: now.Add(req.Delay),
 		Participants: []Participant{{UserID: req.Host.UserID, Name: req.Host.Name, JoinedAt: now, JoinedStep: -1}}}
 	if s.ID, err = e.store.CreateSession(ctx, s); err != nil {
 		return View{}, fmt.Errorf("session: create: %w", err)
 	}
-	rt := &run{s: s, guildID: s.GuildID, shown: shownKey{step: -1}}
+	rt := &run{s: s, guildID: s.GuildID, shown: shownKey{step: -1}, setBack: setBack}
 	e.register(rt)
 	e.logFor(s).Info("session created", "routine", s.RoutineName, "start_at", s.StartAt, "steps", len(plan))
 
@@ -389,7 +392,7 @@ func (e *Engine) act(ctx context.Context, id int64, a Actor, fn func(*run, time.
 		rt.mu.Unlock()
 		return View{}, ErrNotFound
 	}
-	now := e.clock.Now()
+	now := e.nowFor(ctx, rt)
 	announce, err := fn(rt, now)
 	if err != nil {
 		rt.mu.Unlock()
@@ -418,7 +421,7 @@ func (e *Engine) claimer(rt *run, now time.Time) func() (func(sent bool), bool) 
 	return func() (func(sent bool), bool) {
 		rt.mu.Lock()
 		defer rt.mu.Unlock()
-		now := e.clock.Now()
+		now := e.nowFor(e.base, rt)
 		if rt.writing || rt.rev != rev || rt.key(now) != shows {
 			// Too old to show. Unless the newest state is shown or being written already,
 			// the engine writes it instead.
@@ -490,7 +493,7 @@ func (e *Engine) abandonUnposted(ctx context.Context, rt *run) {
 	if !rt.s.Status.Active() {
 		return
 	}
-	if err := e.end(ctx, rt, Aborted, e.clock.Now(), notePost); err != nil {
+	if err := e.end(ctx, rt, Aborted, e.nowFor(ctx, rt), notePost); err != nil {
 		e.logFor(rt.s).Error("session: recording the abort failed", "err", err)
 	}
 }
@@ -498,7 +501,7 @@ func (e *Engine) abandonUnposted(ctx context.Context, rt *run) {
 func (e *Engine) snapshot(rt *run) View {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
-	return e.view(rt, e.clock.Now())
+	return e.view(rt, e.nowFor(e.base, rt))
 }
 
 func (e *Engine) logFor(s *Session) *slog.Logger {

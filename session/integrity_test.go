@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -204,4 +205,59 @@ func waitIdle(t *testing.T, h *harness) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Fatal("the engine's writes did not settle")
+}
+
+func TestWallClockSetBackMidSession(t *testing.T) {
+	h := newHarness(t)
+	id := h.start("c1", 0, shortRoutine()).Session.ID // five steps, 100 s
+	h.must(h.eng.Join(bg, id, member))
+	h.clk.Advance(35 * time.Second) // in the rest step (30–40 s)
+	h.clk.StepWall(-time.Hour)      // NTP sets the clock back an hour
+	v := h.must(h.eng.Status(bg, "c1"))
+	if v.Step != 1 || v.StepEnd.Sub(v.Now) != 5*time.Second {
+		t.Fatalf("after the step back: step %d ending in %v; want step 1 ending in 5s", v.Step, v.StepEnd.Sub(v.Now))
+	}
+	before := len(h.poster.channelWrites("c1"))
+	h.clk.Advance(5 * time.Second) // the next step starts on time, not an hour late
+	if writes := h.poster.channelWrites("c1"); len(writes) != before+1 || writes[len(writes)-1].view.Step != 2 {
+		t.Fatalf("the message froze after the clock was set back: %d new writes", len(writes)-before)
+	}
+	h.clk.Advance(time.Minute)
+	s := h.store.load(t, id)
+	if s.Status != Finished || s.ActiveTime(s.EndedAt) != 100*time.Second {
+		t.Fatalf("session %s after %v active; want finished after 100s", s.Status, s.ActiveTime(s.EndedAt))
+	}
+	credits := h.store.creditsOf(id)
+	for _, who := range []string{host.UserID, member.UserID} {
+		if c, ok := credits[who]; !ok || c.Active <= 0 {
+			t.Errorf("%s: credit %+v (credited %v); want a positive credit", who, c, ok)
+		}
+	}
+	if !strings.Contains(h.logs.String(), "the wall clock was set back") {
+		t.Error("the step back was not logged")
+	}
+}
+
+func TestWallClockBehindTheStoreAtRestart(t *testing.T) {
+	h := newHarness(t)
+	id := h.start("c1", 0, shortRoutine()).Session.ID
+	h.clk.Advance(35 * time.Second)
+	if err := h.eng.Shutdown(bg); err != nil {
+		t.Fatal(err)
+	}
+	h.clk.StepWall(-time.Hour) // the machine comes back with an old time
+	h.eng = New(h.cfg, h.store, h.poster, h.clk)
+	if err := h.eng.Restore(bg); err != nil {
+		t.Fatal(err)
+	}
+	v := h.must(h.eng.Status(bg, "c1"))
+	// The store cannot say how long the session ran after its last recorded event (its
+	// start), so it resumes from there: repeating 35 s of stretching, never a negative time.
+	if v.Session.ActiveTime(v.Now) != 0 || v.Step != 0 || v.Session.StartedAt.After(v.Now) {
+		t.Fatalf("restored at step %d with %v active, started %v; want step 0 from now", v.Step, v.Session.ActiveTime(v.Now), v.Session.StartedAt)
+	}
+	h.clk.Advance(time.Hour)
+	if s := h.store.load(t, id); s.Status != Finished || len(h.store.creditsOf(id)) != 1 {
+		t.Fatalf("session %s with %d credits; want finished, the host credited", s.Status, len(h.store.creditsOf(id)))
+	}
 }

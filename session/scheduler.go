@@ -139,7 +139,7 @@ func (e *Engine) fire(rt *run, gen uint64) {
 		return
 	}
 	rt.timer = nil
-	e.refresh(e.base, rt, e.clock.Now())
+	e.refresh(e.base, rt, e.nowFor(e.base, rt))
 	rt.mu.Unlock()
 	_ = e.flush(e.base, rt) // logged inside
 }
@@ -156,7 +156,7 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 			rt.mu.Unlock()
 			return last
 		}
-		now := e.clock.Now()
+		now := e.nowFor(ctx, rt)
 		v := e.view(rt, now)
 		editID := e.editTarget(rt.s, now)
 		previous, previousRev := rt.shown, rt.shownRev
@@ -247,7 +247,7 @@ func (e *Engine) write(ctx context.Context, v View, editID string) (string, erro
 
 // afterWrite records a new live message or reacts to a failed write. Caller holds rt.mu.
 func (e *Engine) afterWrite(ctx context.Context, rt *run, newID string, err error) {
-	now := e.clock.Now()
+	now := e.nowFor(ctx, rt)
 	switch {
 	case errors.Is(err, ErrGone):
 		e.logFor(rt.s).Warn("session channel or message gone; ending the session", "err", err)
@@ -373,7 +373,14 @@ func (e *Engine) restoreOne(ctx context.Context, s *Session) *run {
 	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
-	now := e.clock.Now()
+	now, setBack := e.readClock()
+	rt.setBack = setBack
+	if last := s.lastEvent(); now.Before(last) {
+		// The wall clock was set back while the bot was down: take the stored times back
+		// with it, as if no time had passed since the last thing that happened.
+		e.logFor(s).Warn("session: stored times are ahead of the clock; moving them back", "by", last.Sub(now))
+		e.shiftRun(ctx, rt, now.Sub(last))
+	}
 	if err := s.Plan.Validate(); err != nil {
 		e.logFor(s).Error("session: stored plan unusable; aborting the session", "err", err)
 		if err := e.end(ctx, rt, Aborted, now, notePost); err != nil {

@@ -137,6 +137,43 @@ func (s *Session) PlannedEnd() time.Time {
 	return s.StartedAt.Add(s.PausedTotal + s.Plan.Total() - s.SkippedTotal)
 }
 
+// shiftTimes moves every stored instant of s by d: the wall clock was set back (or, at a
+// restart, found behind the stored times), and moving the times with it keeps elapsed
+// time, step deadlines and credit as they were.
+func (s *Session) shiftTimes(d time.Duration) {
+	shift := func(t *time.Time) {
+		if !t.IsZero() {
+			*t = t.Add(d)
+		}
+	}
+	for _, t := range []*time.Time{&s.CreatedAt, &s.StartAt, &s.StartedAt, &s.PausedAt, &s.EndedAt, &s.LiveMessagePostedAt} {
+		shift(t)
+	}
+	for i := range s.Participants {
+		shift(&s.Participants[i].JoinedAt)
+		shift(&s.Participants[i].LeftAt)
+	}
+}
+
+// lastEvent is the latest instant at which something happened to s (its planned start is
+// not an event: a lobby's lies ahead).
+func (s *Session) lastEvent() time.Time {
+	last := s.CreatedAt
+	later := func(t time.Time) {
+		if t.After(last) {
+			last = t
+		}
+	}
+	for _, t := range []time.Time{s.StartedAt, s.PausedAt, s.EndedAt, s.LiveMessagePostedAt} {
+		later(t)
+	}
+	for _, p := range s.Participants {
+		later(p.JoinedAt)
+		later(p.LeftAt)
+	}
+	return last
+}
+
 // clampActed bounds when a member acted to the session's lifetime: not before it was
 // created, not after now. A zero time means now.
 func (s *Session) clampActed(at, now time.Time) time.Time {

@@ -142,3 +142,21 @@ func TestForgetMeDuringASession(t *testing.T) {
 		t.Errorf("credited %v, want bob only", got)
 	}
 }
+
+func TestClockSetBackMidSessionStillCreditsEveryone(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
+		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h.createQuickRoutine()
+	live := h.startSession(0)
+	h.click(bob, live.ID, buttonID(t, live, "Join"))
+	clk.Advance(3 * time.Second)
+	clk.StepWall(-time.Hour) // NTP sets the machine's clock back an hour mid-step
+	clk.Advance(2 * time.Second)
+	h.awaitText("second step after the clock was set back", live.ID, "rep 2 of 2")
+	clk.Advance(5 * time.Second)
+	h.awaitText("summary", live.ID, "Session complete: Quick", "Duration: 10 s", "Alice: streak 1 day", "Bob: streak 1 day")
+	if got := creditedMembers(t, h.cfg.Storage.Path, 1); fmt.Sprint(got) != fmt.Sprint([]string{alice.ID, bob.ID}) {
+		t.Errorf("credited %v, want alice and bob", got)
+	}
+}

@@ -10,8 +10,13 @@ type Clock interface {
 	// Now returns the current time.
 	Now() time.Time
 	// AfterFunc calls f in its own goroutine (Real) or in the goroutine that moves the clock
-	// (Fake) once d has elapsed. A d <= 0 means "as soon as possible".
+	// (Fake) once d has elapsed. A d <= 0 means "as soon as possible". Elapsed time is
+	// monotonic: a step of the wall clock neither hastens nor delays the call.
 	AfterFunc(d time.Duration, f func()) Timer
+	// Monotonic is the time elapsed since an arbitrary fixed point, unaffected by steps of
+	// the wall clock (NTP corrections, a VM resumed with an old time), so that comparing it
+	// with Now tells when the wall clock was set back.
+	Monotonic() time.Duration
 }
 
 // Timer is a pending AfterFunc call.
@@ -29,3 +34,9 @@ type realClock struct{}
 func (realClock) Now() time.Time { return time.Now() }
 
 func (realClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+
+// monotonicOrigin is the fixed point of realClock.Monotonic; time.Since reads the monotonic
+// clock reading that time.Now carries.
+var monotonicOrigin = time.Now()
+
+func (realClock) Monotonic() time.Duration { return time.Since(monotonicOrigin) }

@@ -18,6 +18,7 @@ import (
 type Fake struct {
 	mu      sync.Mutex
 	now     time.Time
+	mono    time.Duration // advances with the clock, but not with StepWall
 	pending timerHeap
 	seq     uint64
 	// changed is closed when the set of pending timers changes; nil while nobody waits,
@@ -55,6 +56,25 @@ func (f *Fake) Advance(d time.Duration) {
 	target := f.now.Add(d)
 	f.mu.Unlock()
 	f.runUntil(target)
+}
+
+// Monotonic returns how far the clock has advanced since NewFake; StepWall does not move it.
+func (f *Fake) Monotonic() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.mono
+}
+
+// StepWall sets the wall clock forward (d > 0) or back (d < 0) by d without time passing,
+// as an NTP correction does: Now moves, Monotonic does not, and pending timers still fire
+// after the same elapsed time (their wall deadlines move with the step). Nothing fires.
+func (f *Fake) StepWall(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
+	for _, t := range f.pending {
+		t.when = t.when.Add(d)
+	}
 }
 
 // Set moves the clock to t. Moving forward fires due timers as Advance does; moving
@@ -115,19 +135,23 @@ func (f *Fake) runUntil(target time.Time) {
 	for {
 		f.mu.Lock()
 		if len(f.pending) == 0 || f.pending[0].when.After(target) {
-			if target.After(f.now) {
-				f.now = target
-			}
+			f.moveTo(target)
 			f.mu.Unlock()
 			return
 		}
 		t := heap.Pop(&f.pending).(*fakeTimer)
-		if t.when.After(f.now) {
-			f.now = t.when
-		}
+		f.moveTo(t.when)
 		f.notifyLocked()
 		f.mu.Unlock()
 		t.fn()
+	}
+}
+
+// moveTo advances the clock to t, if t is later; caller holds f.mu.
+func (f *Fake) moveTo(t time.Time) {
+	if t.After(f.now) {
+		f.mono += t.Sub(f.now)
+		f.now = t
 	}
 }
 

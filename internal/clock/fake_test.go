@@ -232,3 +232,34 @@ func assertFirings(t *testing.T, got, want []firing) {
 		}
 	}
 }
+
+func TestFakeStepWallKeepsElapsedTime(t *testing.T) {
+	c := NewFake(epoch)
+	fired := 0
+	c.AfterFunc(time.Minute, func() { fired++ })
+	c.Advance(10 * time.Second)
+	c.StepWall(-time.Hour)
+	if !c.Now().Equal(epoch.Add(10*time.Second - time.Hour)) {
+		t.Fatalf("after stepping back an hour Now = %v", c.Now())
+	}
+	if c.Monotonic() != 10*time.Second {
+		t.Fatalf("Monotonic = %v after 10 s and a step; want 10s", c.Monotonic())
+	}
+	c.Advance(49 * time.Second)
+	if fired != 0 {
+		t.Fatal("the step back made a timer fire early")
+	}
+	c.Advance(time.Second)
+	if fired != 1 || c.Monotonic() != time.Minute {
+		t.Fatalf("after a minute of elapsed time: fired=%d monotonic=%v; want 1 and 1m", fired, c.Monotonic())
+	}
+}
+
+func TestRealMonotonicAdvances(t *testing.T) {
+	c := Real()
+	a := c.Monotonic()
+	time.Sleep(time.Millisecond)
+	if b := c.Monotonic(); b <= a {
+		t.Fatalf("Monotonic went from %v to %v", a, b)
+	}
+}
