@@ -21,6 +21,7 @@ const (
 	unknownCommand    = "I don't know that command (it may have been removed). Try /help."
 	staleButton       = "That button belongs to something that has ended."
 	shuttingDown      = "I'm restarting; please try again in a few seconds."
+	busyText          = "The database is busy right now, so nothing was changed; please try again in a moment."
 )
 
 // autocompleteBudget keeps autocomplete inside Discord's 3 s deadline with room
@@ -268,8 +269,19 @@ func (b *Bot) resolve(i *discordgo.Interaction, o outcome) *commands.Reply {
 		b.log.Info("missing permissions", b.attrs(i, o.err)...)
 		return commands.Message(true, permissionHint)
 	}
+	if isBusy(o.err) {
+		b.log.Warn("database busy", b.attrs(i, o.err)...)
+		return commands.Message(true, busyText)
+	}
 	b.log.Error("handler failed", b.attrs(i, o.err)...)
 	return commands.Message(true, internalErrorText)
+}
+
+// isBusy reports a temporary refusal of the database (storage's ErrBusy, which marks
+// itself with a Busy method so that bot need not import storage).
+func isBusy(err error) bool {
+	var busy interface{ Busy() bool }
+	return errors.As(err, &busy) && busy.Busy()
 }
 
 func isForbidden(err error) bool {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -78,6 +79,12 @@ func command(name string, private bool, handle commands.Handler) commands.Comman
 	return commands.Command{Definition: &discordgo.ApplicationCommand{Name: name, Description: name}, Handle: handle, Private: private}
 }
 
+// busyErr stands for storage's ErrBusy, which bot knows only by its Busy method.
+type busyErr struct{}
+
+func (busyErr) Error() string { return "database test.db stayed locked by another process for 20s" }
+func (busyErr) Busy() bool    { return true }
+
 func TestResponder(t *testing.T) {
 	slow := func(reply *commands.Reply, err error) commands.Handler {
 		return func(context.Context, *commands.Request) (*commands.Reply, error) {
@@ -98,6 +105,7 @@ func TestResponder(t *testing.T) {
 		command("user-error", false, fast(nil, commands.Userf("That name is unknown."))),
 		command("forbidden", false, fast(nil, forbidden)),
 		command("broken", false, fast(nil, context.DeadlineExceeded)),
+		command("busy", false, slow(nil, fmt.Errorf("session: save 7: %w", busyErr{}))),
 		command("panics", false, func(context.Context, *commands.Request) (*commands.Reply, error) { panic("boom") }),
 	)
 	tests := []struct {
@@ -114,6 +122,7 @@ func TestResponder(t *testing.T) {
 		{"user-error", discordgo.InteractionResponseChannelMessageWithSource, "That name is unknown.", true, ""},
 		{"forbidden", discordgo.InteractionResponseChannelMessageWithSource, permissionHint, true, "missing permissions"},
 		{"broken", discordgo.InteractionResponseChannelMessageWithSource, internalErrorText, true, "handler failed"},
+		{"busy", discordgo.InteractionResponseDeferredChannelMessageWithSource, busyText, true, "database busy"},
 		{"panics", discordgo.InteractionResponseChannelMessageWithSource, internalErrorText, true, "panic: boom"},
 	}
 	for _, tt := range tests {

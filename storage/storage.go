@@ -39,6 +39,9 @@ type DB struct {
 	ckpt  *checkpointer
 	now   func() time.Time
 	log   *slog.Logger
+	// writeWait bounds how long a write waits for another process to release the
+	// database (see inTx).
+	writeWait time.Duration
 	// defaultZone is defaults.timezone, for streaks of members and servers without a
 	// zone; set by SetDefaultTimezone.
 	defaultZone string
@@ -53,6 +56,21 @@ func WithLogger(l *slog.Logger) Option {
 	return func(db *DB) {
 		if l != nil {
 			db.log = l
+		}
+	}
+}
+
+// DefaultWriteWait is how long a write waits, in all, for another process (a backup, a
+// second bot on the same file) to release the database before it fails with ErrBusy: long
+// enough to outlast a short lock, short enough to answer a member who clicked a button
+// (the bot defers the answer; Discord allows 15 minutes).
+const DefaultWriteWait = 20 * time.Second
+
+// WithWriteWait overrides DefaultWriteWait.
+func WithWriteWait(d time.Duration) Option {
+	return func(db *DB) {
+		if d > 0 {
+			db.writeWait = d
 		}
 	}
 }
@@ -73,7 +91,7 @@ func Open(ctx context.Context, path string, now func() time.Time, opts ...Option
 func open(ctx context.Context, path string, now func() time.Time, opts ...Option) (*DB, error) {
 	write := sql.OpenDB(newConnector(dsn(path, false)))
 	write.SetMaxOpenConns(1)
-	db := &DB{path: path, write: write, now: now, log: slog.Default()}
+	db := &DB{path: path, write: write, now: now, log: slog.Default(), writeWait: DefaultWriteWait}
 	for _, opt := range opts {
 		opt(db)
 	}
@@ -133,7 +151,8 @@ func (db *DB) probeWrite(ctx context.Context) error {
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
-	q.Set("_busy_timeout", "5000")
+	// SQLite's own wait for a lock, per attempt; inTx retries up to DB.writeWait in all.
+	q.Set("_busy_timeout", "1000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "NORMAL")
 	if readOnly {
@@ -410,6 +429,51 @@ func (db *DB) Path() string { return db.path }
 
 // inTx runs fn in a write transaction and commits it, or rolls back if fn fails.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start, pause := time.Now(), 50*time.Millisecond
+	for {
+		err := db.tryTx(ctx, fn)
+		if !isLocked(err) {
+			return err
+		}
+		if time.Since(start)+pause > db.writeWait {
+			return &busyError{path: db.path, waited: time.Since(start).Round(time.Second), err: err}
+		}
+		select {
+		case <-ctx.Done():
+			return &busyError{path: db.path, waited: time.Since(start).Round(time.Second), err: err}
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// ErrBusy is wrapped by the error of a write that waited DB.writeWait for another process
+// to release the database. The write did not happen; trying again later may succeed.
+var ErrBusy = errors.New("database is busy")
+
+type busyError struct {
+	path   string
+	waited time.Duration
+	err    error
+}
+
+func (e *busyError) Error() string {
+	return fmt.Sprintf("database %s stayed locked by another process for %v: %v", e.path, e.waited, e.err)
+}
+func (e *busyError) Unwrap() []error { return []error{ErrBusy, e.err} }
+
+// Busy marks the error as temporary for callers that cannot import storage (the bot
+// answers "busy, try again" for any error with Busy() true).
+func (e *busyError) Busy() bool { return true }
+
+// isLocked reports whether err is SQLite giving up on a lock another connection holds.
+func isLocked(err error) bool {
+	var sqliteErr sqlite3.Error
+	return errors.As(err, &sqliteErr) && (sqliteErr.Code == sqlite3.ErrBusy || sqliteErr.Code == sqlite3.ErrLocked)
+}
+
+// tryTx is one attempt of inTx.
+func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return db.explain(err)

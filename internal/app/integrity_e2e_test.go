@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -158,5 +159,70 @@ func TestClockSetBackMidSessionStillCreditsEveryone(t *testing.T) {
 	h.awaitText("summary", live.ID, "Session complete: Quick", "Duration: 10 s", "Alice: streak 1 day", "Bob: streak 1 day")
 	if got := creditedMembers(t, h.cfg.Storage.Path, 1); fmt.Sprint(got) != fmt.Sprint([]string{alice.ID, bob.ID}) {
 		t.Errorf("credited %v, want alice and bob", got)
+	}
+}
+
+// holdWriteLock takes the database's write lock from another connection, as a backup or
+// a second process would, and releases it after hold.
+func holdWriteLock(t *testing.T, path string, hold time.Duration) <-chan struct{} {
+	t.Helper()
+	other, err := sql.Open("sqlite3", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	tx, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`UPDATE sessions SET routine_name = routine_name`); err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(hold)
+		tx.Rollback()
+		close(released)
+	}()
+	return released
+}
+
+func TestJoinBehindALockedDatabaseCountsFromTheClick(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
+		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h.createQuickRoutine() // two 5 s holds: the last step starts at 5 s
+	live := h.startSession(0)
+	clk.Advance(3 * time.Second)
+
+	released := holdWriteLock(t, h.cfg.Storage.Path, 2500*time.Millisecond) // past SQLite's busy_timeout
+	// Alice leaves and Bob joins, both clicked at 3 s. Alice's leave takes the session
+	// first and waits for the database; Bob's join waits behind it.
+	for _, c := range []struct {
+		who   fakediscord.Member
+		label string
+	}{{alice, "Leave"}, {bob, "Join"}} {
+		click, err := h.fake.ComponentClick(in(c.who), live.ID, buttonID(t, live, c.label))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.fake.Interact(click); err != nil {
+			t.Fatal(err)
+		}
+		// The bot defers the answer while the database is locked.
+		if resp := h.response(click.ID); resp.Type != discordgo.InteractionResponseDeferredMessageUpdate {
+			t.Fatalf("%s was answered with type %d before the database took it; want a deferral (6)", c.label, resp.Type)
+		}
+	}
+	clk.Advance(3 * time.Second) // the last step begins while the database is still locked
+	<-released
+	h.awaitText("the last step, once the join went through", live.ID, "rep 2 of 2", "Bob")
+	clk.Advance(10 * time.Second)
+	h.awaitText("summary", live.ID, "Session complete", "Bob: streak 1 day")
+	if got := creditedMembers(t, h.cfg.Storage.Path, 1); fmt.Sprint(got) != fmt.Sprint([]string{bob.ID}) {
+		t.Errorf("credited %v; want bob, whose join was clicked before the last step", got)
+	}
+	if strings.Contains(h.logs.String(), "handler failed") {
+		t.Errorf("the wait for the database was logged as a failure:\n%s", h.logs.String())
 	}
 }
