@@ -372,6 +372,9 @@ func (r sessionRenderer) streaks(ctx context.Context, v session.View) (map[strin
 	}
 	streaks := make(map[string]render.CreditStreak, len(credits))
 	for _, c := range credits {
+		if c.Private {
+			continue // the summary is public: it shows their minutes instead
+		}
 		streaks[c.UserID] = render.CreditStreak{Days: c.StreakDays, Grew: c.StreakGrew}
 	}
 	return streaks, nil

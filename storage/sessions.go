@@ -261,12 +261,17 @@ type SessionCredit struct {
 	// credit added a counted day.
 	StreakDays int
 	StreakGrew bool
+	// Private: the member keeps their streak to themselves (/privacy leaderboard:off), so
+	// a public summary shows their minutes, not their streak.
+	Private bool
 }
 
 // SessionCredits returns the credits recorded for a session, by member id.
 func (db *DB) SessionCredits(ctx context.Context, sessionID int64) ([]SessionCredit, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT session_id, guild_id, user_id, minutes, active_ns, credited_at, streak_days, streak_grew
-		FROM session_credits WHERE session_id = ? ORDER BY user_id`, sessionID)
+	rows, err := db.read.QueryContext(ctx, `SELECT c.session_id, c.guild_id, c.user_id, c.minutes, c.active_ns, c.credited_at,
+			c.streak_days, c.streak_grew, COALESCE(m.leaderboard_opt_out, 0)
+		FROM session_credits c LEFT JOIN member_settings m ON m.guild_id = c.guild_id AND m.user_id = c.user_id
+		WHERE c.session_id = ? ORDER BY c.user_id`, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +280,7 @@ func (db *DB) SessionCredits(ctx context.Context, sessionID int64) ([]SessionCre
 	for rows.Next() {
 		var c SessionCredit
 		var at string
-		if err := rows.Scan(&c.SessionID, &c.GuildID, &c.UserID, &c.Minutes, &c.Active, &at, &c.StreakDays, &c.StreakGrew); err != nil {
+		if err := rows.Scan(&c.SessionID, &c.GuildID, &c.UserID, &c.Minutes, &c.Active, &at, &c.StreakDays, &c.StreakGrew, &c.Private); err != nil {
 			return nil, err
 		}
 		if c.CreditedAt, err = time.Parse(time.RFC3339Nano, at); err != nil {

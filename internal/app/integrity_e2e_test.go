@@ -226,3 +226,18 @@ func TestJoinBehindALockedDatabaseCountsFromTheClick(t *testing.T) {
 		t.Errorf("the wait for the database was logged as a failure:\n%s", h.logs.String())
 	}
 }
+
+func TestSessionSummaryKeepsAPrivateStreakPrivate(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
+		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h.slash(bob, "privacy", fakediscord.StringOption("leaderboard", "off"))
+	h.createQuickRoutine()
+	live := h.startSession(0)
+	h.click(bob, live.ID, buttonID(t, live, "Join"))
+	clk.Advance(10 * time.Second)
+	summary := h.awaitText("summary", live.ID, "Session complete", "Alice: streak 1 day", "Bob: 1 minute")
+	if strings.Contains(summary, "Bob: streak") {
+		t.Errorf("the public summary shows the streak of a member who keeps it private:\n%s", summary)
+	}
+}
