@@ -241,3 +241,26 @@ func TestSessionSummaryKeepsAPrivateStreakPrivate(t *testing.T) {
 		t.Errorf("the public summary shows the streak of a member who keeps it private:\n%s", summary)
 	}
 }
+
+func TestAnUnreadableSessionDoesNotStopTheBot(t *testing.T) {
+	h := startHarness(t, withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h.createQuickRoutine()
+	h.startSession(5)
+	h.stop()
+
+	db, err := sql.Open("sqlite3", h.cfg.Storage.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE sessions SET plan_json = '{"not a plan' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	h.start() // fails the test if the app does not start
+	assertTextHas(t, "log", h.logs.String(), "session row unreadable; aborted", "session=1")
+	// The channel is free again.
+	again := h.slash(alice, "session", fakediscord.Subcommand("start",
+		fakediscord.StringOption("routine", "Quick"), fakediscord.IntegerOption("delay", 5)))
+	assertTextHas(t, "/session start after the bad row", again.text(), "Session posted")
+}
