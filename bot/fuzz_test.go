@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/commands"
 	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/internal/syncbuf"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -40,27 +40,6 @@ const (
 	fuzzMember2 = "200000000000000002"
 	fuzzRole    = "300000000000000001"
 )
-
-// lockedBuffer is a log sink the handlers' goroutines may write to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// take returns what was logged since the last take.
-func (l *lockedBuffer) take() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s := l.b.String()
-	l.b.Reset()
-	return s
-}
 
 // fuzzSender stands in for bot.Messenger under the session engine: every write succeeds.
 type fuzzSender struct {
@@ -91,7 +70,7 @@ func (okTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 type fuzzFixture struct {
 	bot       *Bot
 	cmds      []commands.Command
-	logs      *lockedBuffer
+	logs      *syncbuf.Buffer
 	callbacks int
 	last      *discordgo.InteractionResponse
 }
@@ -109,7 +88,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	fx := &fuzzFixture{logs: &lockedBuffer{}}
+	fx := &fuzzFixture{logs: &syncbuf.Buffer{}}
 	logger := slog.New(slog.NewTextHandler(fx.logs, nil))
 	engine := session.New(session.Config{Logger: logger}, db, commands.NewSessionPoster(&fuzzSender{}, RESTErrorCode, db), clk)
 	tb.Cleanup(func() { engine.Shutdown(ctx) })
@@ -181,7 +160,7 @@ func (fx *fuzzFixture) dispatch(tb testing.TB, i *discordgo.Interaction) {
 		}()
 		fx.bot.onInteraction(nil, &discordgo.InteractionCreate{Interaction: i})
 	}()
-	logged := fx.logs.take()
+	logged := fx.logs.Take()
 	if strings.Contains(logged, "panic") || strings.Contains(logged, "handler failed") || strings.Contains(logged, "level=ERROR") {
 		tb.Fatalf("logged:\n%s", logged)
 	}

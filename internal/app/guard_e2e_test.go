@@ -7,8 +7,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/stretchbot/stretchbot/internal/app"
-	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
 )
 
@@ -58,8 +56,7 @@ func forgedPlaces() map[string]fakediscord.InteractionContext {
 }
 
 func TestForgedSessionClicksChangeNothing(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }))
+	h, _ := startClocked(t)
 	h.createQuickRoutine()
 	lobby := h.startSession(5)
 	h.click(bob, lobby.ID, buttonID(t, lobby, "Join"))
@@ -93,8 +90,7 @@ func TestForgedSessionClicksChangeNothing(t *testing.T) {
 }
 
 func TestEndedSessionRevealsNothingElsewhere(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }))
+	h, clk := startClocked(t)
 	h.createQuickRoutine()
 	lobby := h.startSession(0)
 	h.click(bob, lobby.ID, buttonID(t, lobby, "Join"))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/app"
+	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
 	"github.com/stretchbot/stretchbot/internal/syncbuf"
 )
@@ -312,4 +313,14 @@ func (h *harness) awaitText(what, messageID string, wants ...string) string {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// startClocked starts the app on a fake clock (2026-03-01 18:00 UTC) with no prep gap, so
+// a routine lasts exactly as long as its holds and runs as fast as the test moves the clock.
+func startClocked(t *testing.T, options ...harnessOption) (*harness, *clock.Fake) {
+	t.Helper()
+	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+	options = append([]harnessOption{withOptions(func(o *app.Options) { o.Clock = clk }),
+		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 })}, options...)
+	return startHarness(t, options...), clk
 }

@@ -14,9 +14,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/config"
-	"github.com/stretchbot/stretchbot/internal/app"
-	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
+	"github.com/stretchbot/stretchbot/internal/sqlitetest"
 )
 
 // longSteps is a custom routine of 30 short holds, long enough for 20 skips.
@@ -63,9 +62,7 @@ func shownSteps(calls []fakediscord.Call, messageID string, clicks map[string]bo
 }
 
 func TestConcurrentClicksNeverShowAnOlderState(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
-		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h, _ := startClocked(t)
 	live := h.startLongSession()
 	skip, pause := buttonID(t, live, "Skip"), buttonID(t, live, "Pause")
 
@@ -118,9 +115,7 @@ func TestConcurrentClicksNeverShowAnOlderState(t *testing.T) {
 }
 
 func TestForgetMeDuringASession(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
-		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h, clk := startClocked(t)
 	h.createQuickRoutine()
 	lobby := h.startSession(1) // hosted by alice
 	h.click(bob, lobby.ID, buttonID(t, lobby, "Join"))
@@ -145,9 +140,7 @@ func TestForgetMeDuringASession(t *testing.T) {
 }
 
 func TestClockSetBackMidSessionStillCreditsEveryone(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
-		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h, clk := startClocked(t)
 	h.createQuickRoutine()
 	live := h.startSession(0)
 	h.click(bob, live.ID, buttonID(t, live, "Join"))
@@ -162,40 +155,13 @@ func TestClockSetBackMidSessionStillCreditsEveryone(t *testing.T) {
 	}
 }
 
-// holdWriteLock takes the database's write lock from another connection, as a backup or
-// a second process would, and releases it after hold.
-func holdWriteLock(t *testing.T, path string, hold time.Duration) <-chan struct{} {
-	t.Helper()
-	other, err := sql.Open("sqlite3", "file:"+path+"?_txlock=immediate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	tx, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`UPDATE sessions SET routine_name = routine_name`); err != nil {
-		t.Fatal(err)
-	}
-	released := make(chan struct{})
-	go func() {
-		time.Sleep(hold)
-		tx.Rollback()
-		close(released)
-	}()
-	return released
-}
-
 func TestJoinBehindALockedDatabaseCountsFromTheClick(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
-		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h, clk := startClocked(t)
 	h.createQuickRoutine() // two 5 s holds: the last step starts at 5 s
 	live := h.startSession(0)
 	clk.Advance(3 * time.Second)
 
-	released := holdWriteLock(t, h.cfg.Storage.Path, 2500*time.Millisecond) // past SQLite's busy_timeout
+	released := sqlitetest.HoldWriteLock(t, h.cfg.Storage.Path, 2500*time.Millisecond) // past SQLite's busy_timeout
 	// Alice leaves and Bob joins, both clicked at 3 s. Alice's leave takes the session
 	// first and waits for the database; Bob's join waits behind it.
 	for _, c := range []struct {
@@ -228,9 +194,7 @@ func TestJoinBehindALockedDatabaseCountsFromTheClick(t *testing.T) {
 }
 
 func TestSessionSummaryKeepsAPrivateStreakPrivate(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
-	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }),
-		withConfig(func(c *config.Config) { c.Session.PrepGap = 0 }))
+	h, clk := startClocked(t)
 	h.slash(bob, "privacy", fakediscord.StringOption("leaderboard", "off"))
 	h.createQuickRoutine()
 	live := h.startSession(0)
