@@ -14,6 +14,7 @@ import (
 
 // soloLogger credits solo practice where the server allows it.
 type soloLogger interface {
+	settingsReader
 	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
 	CreditActivity(ctx context.Context, guildID string, credits []storage.ActivityCredit, at time.Time) ([]storage.Credited, error)
 }
@@ -48,7 +49,11 @@ func doneCommand(cat *catalog.Catalog, store soloLogger) Command {
 			if err != nil {
 				return nil, err
 			}
-			return doneReply(req.Member.Name, what, out[0]), nil
+			me, err := store.MemberSettings(ctx, req.GuildID, req.Member.ID)
+			if err != nil {
+				return nil, err
+			}
+			return doneReply(req.Member.Name, what, out[0], me.LeaderboardOptOut), nil
 		},
 		Complete: func(_ context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return discordChoices(cat.Complete(req.String(req.Focused), render.ChoicesMax)), nil
@@ -69,11 +74,19 @@ func practiced(cat *catalog.Catalog, query string) (string, error) {
 	return " (" + ex.Name + ")", nil
 }
 
-func doneReply(name, what string, c storage.Credited) *Reply {
+// doneReply announces the practice in public; the streak goes with it unless the member
+// keeps it private, who then sees it in a follow-up only they can read.
+func doneReply(name, what string, c storage.Credited, private bool) *Reply {
 	st := c.Status
 	if !c.NewDay {
 		return Message(true, fmt.Sprintf("Today already counts: a day counts once. Your streak is %s.", plural(st.Current, "day")))
 	}
-	return Message(false, fmt.Sprintf("✅ %s logged solo practice%s. 🔥 Streak: %s (best %s).",
-		shownName(name), what, plural(st.Current, "day"), plural(st.Best, "day")))
+	streakLine := fmt.Sprintf("🔥 Streak: %s (best %s).", plural(st.Current, "day"), plural(st.Best, "day"))
+	logged := fmt.Sprintf("✅ %s logged solo practice%s.", shownName(name), what)
+	if private {
+		r := Message(false, logged)
+		r.FollowUp = Message(true, streakLine+" Only you see this: you keep your streak private.")
+		return r
+	}
+	return Message(false, logged+" "+streakLine)
 }

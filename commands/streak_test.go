@@ -371,20 +371,26 @@ func TestDone(t *testing.T) {
 		want      string
 		ephemeral bool
 		wantError string
+		private   bool // the member keeps their streak private
 	}{
 		{"a new day", false, storage.Credited{NewDay: true, Status: streak.Status{Current: 2, Best: 4}}, nil,
-			"✅ Ann logged solo practice. 🔥 Streak: 2 days (best 4 days).", false, ""},
+			"✅ Ann logged solo practice. 🔥 Streak: 2 days (best 4 days).", false, "", false},
 		{"with an exercise", false, storage.Credited{NewDay: true, Status: streak.Status{Current: 1, Best: 1}},
-			[]*option{str("exercise", "cat-stretch")}, "logged solo practice (Cat stretch)", false, ""},
+			[]*option{str("exercise", "cat-stretch")}, "logged solo practice (Cat stretch)", false, "", false},
 		{"the same day again", false, storage.Credited{Status: streak.Status{Current: 2}}, nil,
-			"Today already counts: a day counts once. Your streak is 2 days.", true, ""},
-		{"solo logs off", true, storage.Credited{}, nil, "", false, "This server counts group sessions only"},
-		{"unknown exercise", false, storage.Credited{}, []*option{str("exercise", "cat strech")}, "", false, `No exercise called "cat strech". Did you mean: Cat stretch`},
+			"Today already counts: a day counts once. Your streak is 2 days.", true, "", false},
+		{"solo logs off", true, storage.Credited{}, nil, "", false, "This server counts group sessions only", false},
+		{"unknown exercise", false, storage.Credited{}, []*option{str("exercise", "cat strech")}, "", false, `No exercise called "cat strech". Did you mean: Cat stretch`, false},
+		{"a private streak", false, storage.Credited{NewDay: true, Status: streak.Status{Current: 2, Best: 4}}, nil,
+			"✅ Ann logged solo practice.", false, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake()
 			f.guild.SoloLogs, f.credited = !tt.soloOff, tt.credited
+			f.settingsOf = func(string) (storage.MemberSettings, error) {
+				return storage.MemberSettings{LeaderboardOptOut: tt.private}, nil
+			}
 			r, err := doneCommand(cat, f).Handle(context.Background(), request("", tt.opts...))
 			if !checkAnswer(t, err, tt.wantError) {
 				if len(f.credits) != 0 {
@@ -394,6 +400,10 @@ func TestDone(t *testing.T) {
 			}
 			if !strings.Contains(r.Content, tt.want) || r.Ephemeral != tt.ephemeral {
 				t.Errorf("reply %q (ephemeral %v), want %q (ephemeral %v)", r.Content, r.Ephemeral, tt.want, tt.ephemeral)
+			}
+			if tt.private && (strings.Contains(r.Content, "Streak") || r.FollowUp == nil || !r.FollowUp.Ephemeral ||
+				!strings.Contains(r.FollowUp.Content, "Streak: 2 days (best 4 days)")) {
+				t.Errorf("a private streak: public %q, follow-up %+v; want the streak in a private follow-up only", r.Content, r.FollowUp)
 			}
 			want := storage.ActivityCredit{UserID: "u1", Name: "Ann", Source: storage.SourceSolo}
 			if len(f.credits) != 1 || f.credits[0] != want {
