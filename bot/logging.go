@@ -82,3 +82,50 @@ func scrubToken(msg string) string {
 	}
 	return msg
 }
+
+// Scrubbing wraps h so that every message and attribute it records is passed through the
+// same token scrubbing as discordgo's lines: an error from an interaction callback quotes
+// its URL, which holds the interaction token, and no token may reach a log.
+func Scrubbing(h slog.Handler) slog.Handler { return scrubHandler{h} }
+
+type scrubHandler struct{ slog.Handler }
+
+func (h scrubHandler) Handle(ctx context.Context, r slog.Record) error {
+	clean := slog.NewRecord(r.Time, r.Level, scrubToken(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		clean.AddAttrs(scrubAttr(a))
+		return true
+	})
+	return h.Handler.Handle(ctx, clean)
+}
+
+func (h scrubHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	clean := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		clean[i] = scrubAttr(a)
+	}
+	return scrubHandler{h.Handler.WithAttrs(clean)}
+}
+
+func (h scrubHandler) WithGroup(name string) slog.Handler {
+	return scrubHandler{h.Handler.WithGroup(name)}
+}
+
+// scrubAttr scrubs strings, and values that print as strings (errors), in a and its groups.
+func scrubAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, scrubToken(v.String()))
+	case slog.KindGroup:
+		group := v.Group()
+		clean := make([]any, len(group))
+		for i, g := range group {
+			clean[i] = scrubAttr(g)
+		}
+		return slog.Group(a.Key, clean...)
+	case slog.KindAny:
+		return slog.String(a.Key, scrubToken(fmt.Sprint(v.Any())))
+	}
+	return slog.Attr{Key: a.Key, Value: v}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -149,4 +150,19 @@ func resumeEventDump(t *testing.T) string {
 		t.Fatalf("the dump is %d bytes; a real one is about 13 KB", len(line))
 	}
 	return line
+}
+
+func TestScrubbingHandler(t *testing.T) {
+	token := fakeInteractionToken
+	var out strings.Builder
+	log := slog.New(Scrubbing(slog.NewTextHandler(&out, nil))).With("request", "/interactions/1/"+token+"/callback")
+	err := fmt.Errorf(`Post "https://discord.test/api/v10/interactions/123/%s/callback": connection refused`, token)
+	log.Error("answering the interaction failed", "error", err, slog.Group("g", "token", token), "n", 3)
+	got := out.String()
+	if strings.Contains(got, token) || strings.Count(got, "[redacted]") < 3 {
+		t.Fatalf("the token reached the log:\n%s", got)
+	}
+	if !strings.Contains(got, "connection refused") || !strings.Contains(got, "n=3") {
+		t.Errorf("scrubbing lost what the line says:\n%s", got)
+	}
 }

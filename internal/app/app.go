@@ -43,6 +43,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	opts.Logger = slog.New(bot.Scrubbing(opts.Logger.Handler()))
 	if opts.Clock == nil {
 		opts.Clock = clock.Real()
 	}
