@@ -21,11 +21,12 @@ const (
 )
 
 // build validates the merged file data and assembles the catalog. Order matters: sources
-// before everything that cites them, safety notes before exercises (which copy their
-// every-exercise cautions), exercises before the routines that name them.
+// before everything that cites them, safety notes before exercises (which refer to them),
+// exercises before the routines that name them.
 func build(f *fileData) (*Catalog, error) {
 	c := &Catalog{}
 	steps := []func() error{
+		func() error { return c.setGeneralRule(f.generalRuleAt, f.generalRule) },
 		func() error { return c.addSources(f.sources) },
 		func() error { return c.addSafety(f.safety) },
 		func() error { return c.addTips(f.tips) },
@@ -38,6 +39,17 @@ func build(f *fileData) (*Catalog, error) {
 		}
 	}
 	return c, nil
+}
+
+func (c *Catalog) setGeneralRule(at place, rule string) error {
+	if at.node == nil {
+		return fmt.Errorf("%s: general_rule is missing; add one line of the general safety rule", embeddedName)
+	}
+	if err := checkText(at, "general_rule", "general_rule", rule, maxLineLen); err != nil {
+		return err
+	}
+	c.generalRule = rule
+	return nil
 }
 
 func (c *Catalog) addSources(es []entry[fileSource]) error {
@@ -66,6 +78,9 @@ func (c *Catalog) addSafety(es []entry[fileSafety]) error {
 			c.checkSourceRefs(e.at, what, n.Sources),
 		); err != nil {
 			return err
+		}
+		if n.EveryExercise != "" {
+			c.general = append(c.general, n.EveryExercise)
 		}
 		c.safety = append(c.safety, &SafetyNote{
 			ID: n.ID, Title: n.Title, Body: n.Body, EveryExercise: n.EveryExercise, Sources: n.Sources,
@@ -102,11 +117,10 @@ func (c *Catalog) addTips(es []entry[fileTip]) error {
 }
 
 func (c *Catalog) addExercises(es []entry[fileExercise]) error {
-	every := c.everyExerciseCautions()
 	items := make([]searchItem, len(es))
 	equipment := map[string]bool{}
 	for i, e := range es {
-		ex, err := c.newExercise(e, every)
+		ex, err := c.newExercise(e)
 		if err != nil {
 			return err
 		}
@@ -126,18 +140,7 @@ func (c *Catalog) addExercises(es []entry[fileExercise]) error {
 	return nil
 }
 
-// everyExerciseCautions collects the safety notes' short forms, in catalog order.
-func (c *Catalog) everyExerciseCautions() []string {
-	var lines []string
-	for _, n := range c.safety {
-		if n.EveryExercise != "" {
-			lines = append(lines, n.EveryExercise)
-		}
-	}
-	return lines
-}
-
-func (c *Catalog) newExercise(e entry[fileExercise], every []string) (*Exercise, error) {
+func (c *Catalog) newExercise(e entry[fileExercise]) (*Exercise, error) {
 	f := e.val
 	what := "exercise " + quote(f.ID)
 	if err := firstError(
@@ -169,7 +172,7 @@ func (c *Catalog) newExercise(e entry[fileExercise], every []string) (*Exercise,
 		Steps:             f.Steps,
 		Dosage:            dosage,
 		Timed:             f.Timed == nil || *f.Timed,
-		Cautions:          slices.Concat(f.Cautions, every),
+		Cautions:          f.Cautions,
 		Sources:           f.Sources,
 	}, nil
 }

@@ -87,9 +87,9 @@ func (d Dosage) String() string {
 	return line + ". " + d.Note
 }
 
-// Exercise is one catalog entry. Cautions holds the exercise's own cautions followed by the
-// catalog-wide ones (SafetyNote.EveryExercise), so showing an exercise's cautions always shows
-// the general safety rules too.
+// Exercise is one catalog entry. Cautions holds the exercise's own cautions only; the
+// catalog-wide ones (Catalog.GeneralCautions, and the one-line Catalog.GeneralRule) apply to
+// every exercise and are shown beside them.
 type Exercise struct {
 	ID                string
 	Name              string
@@ -174,8 +174,8 @@ type Tip struct {
 	Sources []string
 }
 
-// SafetyNote is a safety rule. A non-empty EveryExercise is a short form of the rule that is
-// appended to every exercise's Cautions.
+// SafetyNote is a safety rule. A non-empty EveryExercise is a short form of the rule that
+// applies to every exercise (Catalog.GeneralCautions lists them).
 type SafetyNote struct {
 	ID            string
 	Title         string
@@ -198,6 +198,8 @@ type Catalog struct {
 	routines       []*Routine
 	tips           []*Tip
 	safety         []*SafetyNote
+	general        []string // SafetyNote.EveryExercise of every note that has one
+	generalRule    string
 	exerciseSearch searchIndex
 	routineSearch  searchIndex
 	tipSearch      searchIndex
@@ -228,6 +230,15 @@ func (c *Catalog) Tips() []*Tip { return c.tips }
 
 // Safety lists the safety notes in catalog order.
 func (c *Catalog) Safety() []*SafetyNote { return c.safety }
+
+// GeneralCautions lists the short forms of the catalog-wide safety rules
+// (SafetyNote.EveryExercise), in catalog order. They apply to every exercise, beside its own
+// Cautions.
+func (c *Catalog) GeneralCautions() []string { return c.general }
+
+// GeneralRule is the general safety rule in one short line, for places that show an
+// exercise to do but have room for one line only, such as a session step.
+func (c *Catalog) GeneralRule() string { return c.generalRule }
 
 // Tip finds a tip by id or title, ignoring case, punctuation and apostrophes.
 func (c *Catalog) Tip(idOrTitle string) (*Tip, bool) {

@@ -107,13 +107,18 @@ func TestCautionsCarryTheSafetyFacts(t *testing.T) {
 			every = append(every, n.EveryExercise)
 		}
 	}
-	if len(every) < 2 {
-		t.Fatalf("want the professional-approval and stop-at-pain rules on every exercise, got %q", every)
+	if len(every) < 2 || !slices.Equal(c.GeneralCautions(), every) {
+		t.Fatalf("GeneralCautions() = %q, want the professional-approval and stop-at-pain rules %q", c.GeneralCautions(), every)
 	}
 	for _, ex := range c.Exercises() {
-		if !slices.Equal(ex.Cautions[len(ex.Cautions)-len(every):], every) {
-			t.Errorf("%s cautions %q do not end with the every-exercise rules %q", ex.ID, ex.Cautions, every)
+		for _, e := range every {
+			if slices.Contains(ex.Cautions, e) {
+				t.Errorf("%s cautions %q repeat the general rule %q; they hold the exercise's own only", ex.ID, ex.Cautions, e)
+			}
 		}
+	}
+	if rule := c.GeneralRule(); !strings.Contains(rule, "healthcare professional") || !strings.Contains(rule, "hurts") {
+		t.Errorf("GeneralRule() = %q, want the go-ahead and stop-if-it-hurts rule in one line", rule)
 	}
 }
 
@@ -151,7 +156,9 @@ func TestEveryEntryIsCompleteAndShort(t *testing.T) {
 		checkShort(t, where+" name", ex.Name, 100)
 		checkShort(t, where+" summary", ex.Summary, 200)
 		checkLinesShort(t, where+" steps", ex.Steps, 300)
-		checkLinesShort(t, where+" cautions", ex.Cautions, 300)
+		for i, l := range ex.Cautions {
+			checkShort(t, fmt.Sprintf("%s cautions[%d]", where, i), l, 300)
+		}
 		checkSources(t, c, where, ex.Sources)
 		if ex.Category.Label() == "" {
 			t.Errorf("%s has invalid category %q", where, ex.Category)
@@ -235,7 +242,7 @@ func exerciseEmbed(c *Catalog, ex *Exercise) embed {
 		fields: []field{
 			{"Hold and reps", bullets(dosage)},
 			{"Equipment", equipment},
-			{"Cautions", bullets(ex.Cautions)},
+			{"Cautions", bullets(slices.Concat(ex.Cautions, c.GeneralCautions()))},
 			{"Sources", bullets(sources)},
 		},
 	}

@@ -47,11 +47,12 @@ func Load(extraPath string) (*Catalog, error) {
 // the decode; durations and counts are parsed during validation, where the line is known.
 type (
 	fileTop struct {
-		Sources   []fileSource   `yaml:"sources"`
-		Safety    []fileSafety   `yaml:"safety"`
-		Tips      []fileTip      `yaml:"tips"`
-		Exercises []fileExercise `yaml:"exercises"`
-		Routines  []fileRoutine  `yaml:"routines"`
+		GeneralRule string         `yaml:"general_rule"` // one line, shown with every session step
+		Sources     []fileSource   `yaml:"sources"`
+		Safety      []fileSafety   `yaml:"safety"`
+		Tips        []fileTip      `yaml:"tips"`
+		Exercises   []fileExercise `yaml:"exercises"`
+		Routines    []fileRoutine  `yaml:"routines"`
 	}
 	fileSource struct {
 		ID    string `yaml:"id"`
@@ -177,11 +178,13 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 
 // fileData is one decoded file, section by section.
 type fileData struct {
-	sources   []entry[fileSource]
-	safety    []entry[fileSafety]
-	tips      []entry[fileTip]
-	exercises []entry[fileExercise]
-	routines  []entry[fileRoutine]
+	generalRule   string
+	generalRuleAt place // the file's root mapping
+	sources       []entry[fileSource]
+	safety        []entry[fileSafety]
+	tips          []entry[fileTip]
+	exercises     []entry[fileExercise]
+	routines      []entry[fileRoutine]
 }
 
 // decodeFile parses one catalog file, checks its shape (no unknown keys, right kinds of
@@ -204,11 +207,13 @@ func decodeFile(name string, data []byte) (*fileData, error) {
 	}
 	rootPlace := place{file: name, node: root}
 	f := &fileData{
-		sources:   entries(rootPlace, "sources", top.Sources),
-		safety:    entries(rootPlace, "safety", top.Safety),
-		tips:      entries(rootPlace, "tips", top.Tips),
-		exercises: entries(rootPlace, "exercises", top.Exercises),
-		routines:  entries(rootPlace, "routines", top.Routines),
+		generalRule:   top.GeneralRule,
+		generalRuleAt: rootPlace,
+		sources:       entries(rootPlace, "sources", top.Sources),
+		safety:        entries(rootPlace, "safety", top.Safety),
+		tips:          entries(rootPlace, "tips", top.Tips),
+		exercises:     entries(rootPlace, "exercises", top.Exercises),
+		routines:      entries(rootPlace, "routines", top.Routines),
 	}
 	return f, firstError(
 		uniqueIDs("source", f.sources),
@@ -267,6 +272,9 @@ func firstError(errs ...error) error {
 // overrideWith merges an extra file into f: an entry whose id f already has replaces it in
 // place, keeping the catalog's order; the others are appended.
 func (f *fileData) overrideWith(extra *fileData) {
+	if extra.generalRule != "" {
+		f.generalRule, f.generalRuleAt = extra.generalRule, extra.generalRuleAt
+	}
 	f.sources = override(f.sources, extra.sources)
 	f.safety = override(f.safety, extra.safety)
 	f.tips = override(f.tips, extra.tips)

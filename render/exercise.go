@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -25,8 +26,8 @@ func categoryColor(c catalog.Category) int {
 
 // Exercise renders /exercise: the summary and numbered steps, then hold and reps as each
 // source gives them (the texts sometimes differ, and neither is averaged away), the
-// equipment, the cautions (always, since they carry the general safety rules too) and the
-// sources.
+// equipment, the cautions (the exercise's own, then the catalog's general ones, so the
+// field is never empty) and the sources.
 func Exercise(cat *catalog.Catalog, ex *catalog.Exercise) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
 		Title:       ex.Name,
@@ -38,10 +39,16 @@ func Exercise(cat *catalog.Catalog, ex *catalog.Exercise) *discordgo.MessageEmbe
 	}
 	e.Fields = append(e.Fields,
 		field("Equipment", equipmentText(ex)),
-		field("Cautions", bullets(ex.Cautions)),
+		field("Cautions", bullets(ExerciseCautions(cat, ex))),
 	)
 	e.Footer = footer(exerciseFooter(cat, ex))
 	return fitEmbed(e)
+}
+
+// ExerciseCautions is every caution that applies to ex: its own, then the catalog's general
+// ones.
+func ExerciseCautions(cat *catalog.Catalog, ex *catalog.Exercise) []string {
+	return slices.Concat(ex.Cautions, cat.GeneralCautions())
 }
 
 func exerciseDescription(ex *catalog.Exercise) string {

@@ -37,7 +37,7 @@ func TestExerciseShowsEverySection(t *testing.T) {
 	if !strings.Contains(fields["Equipment"], "Optional: towel, resistance band") {
 		t.Errorf("equipment = %q", fields["Equipment"])
 	}
-	for _, c := range ex.Cautions {
+	for _, c := range append(ex.Cautions, cat.GeneralCautions()...) {
 		if !strings.Contains(fields["Cautions"], c) {
 			t.Errorf("caution %q missing", c)
 		}
@@ -57,8 +57,13 @@ func TestEveryExerciseShowsItsCautions(t *testing.T) {
 				cautions = f.Value
 			}
 		}
-		if len(ex.Cautions) == 0 || !strings.Contains(cautions, ex.Cautions[0]) {
-			t.Errorf("%s: cautions field = %q", ex.ID, cautions)
+		for _, c := range ExerciseCautions(cat, ex) {
+			if !strings.Contains(cautions, c) {
+				t.Errorf("%s: cautions field %q lacks %q", ex.ID, cautions, c)
+			}
+		}
+		if len(cat.GeneralCautions()) == 0 {
+			t.Errorf("the catalog has no general cautions to show with %s", ex.ID)
 		}
 		if !ex.Timed && strings.Contains(e.Footer.Text, "/routine create") {
 			t.Errorf("%s cannot be in a routine, yet the footer offers it: %q", ex.ID, e.Footer.Text)
