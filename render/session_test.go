@@ -21,7 +21,7 @@ func testSession(t *testing.T, status session.Status) session.Session {
 	plan, err := session.BuildPlan([]session.RoutineItem{
 		{ExerciseID: "cat-stretch", Name: "Cat stretch", Instructions: "Round your back.", Hold: 20 * time.Second, Reps: 3, Rest: 10 * time.Second},
 		{ExerciseID: "dead-hang", Name: "Dead hang", Instructions: "Hang loosely.", Hold: time.Minute, Reps: 1, Side: "left"},
-	}, 10*time.Second)
+	}, 10*time.Second, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

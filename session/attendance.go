@@ -30,22 +30,54 @@ func (c Credit) Minutes() int {
 //
 // It is a pure function of s; the engine records its result exactly once per session.
 func Attendance(s *Session) []Credit {
-	switch s.Status {
-	case Finished, Stopped, Aborted:
-	default:
-		return nil
+	credits, _ := attendance(s)
+	return credits
+}
+
+// Missed lists, for an ended session, the members who joined but are not credited, each
+// with the reason (see Attendance).
+func Missed(s *Session) []Miss {
+	_, missed := attendance(s)
+	return missed
+}
+
+// Miss is a member who joined a session and is not credited for it.
+type Miss struct {
+	UserID string
+	Name   string
+	Reason MissReason
+}
+
+// MissReason says why a member is not credited.
+type MissReason int
+
+// Reasons, in the order Attendance checks them.
+const (
+	MissNotCounted MissReason = iota + 1 // the session credits nobody: cancelled, or closed late
+	MissTooShort                         // it ran less than half of its planned time
+	MissLeft                             // they left before the end
+	MissLateJoin                         // they joined during the last step
+)
+
+func attendance(s *Session) (credits []Credit, missed []Miss) {
+	miss := func(p Participant, why MissReason) {
+		missed = append(missed, Miss{UserID: p.UserID, Name: p.Name, Reason: why})
 	}
 	ran := s.ActiveTime(s.EndedAt)
-	if 2*ran < s.Plan.Total() {
-		return nil
-	}
 	last := len(s.Plan) - 1
-	var credits []Credit
 	for _, p := range s.Participants {
-		if !p.Present() || p.JoinedStep >= last {
-			continue
+		switch {
+		case s.Status != Finished && s.Status != Stopped && s.Status != Aborted:
+			miss(p, MissNotCounted)
+		case 2*ran < s.Plan.Total():
+			miss(p, MissTooShort)
+		case !p.Present():
+			miss(p, MissLeft)
+		case p.JoinedStep >= last:
+			miss(p, MissLateJoin)
+		default:
+			credits = append(credits, Credit{UserID: p.UserID, Name: p.Name, Active: ran - p.JoinedActive})
 		}
-		credits = append(credits, Credit{UserID: p.UserID, Name: p.Name, Active: ran - p.JoinedActive})
 	}
-	return credits
+	return credits, missed
 }

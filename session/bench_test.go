@@ -144,7 +144,7 @@ func benchRoutine() []RoutineItem {
 // time per transition and for the largest simultaneous burst; heap per running session.
 func BenchmarkTenThousandSessions(b *testing.B) {
 	const sessions = 10_000
-	plan, err := BuildPlan(benchRoutine(), DefaultPrepGap)
+	plan, err := BuildPlan(benchRoutine(), DefaultPrepGap, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

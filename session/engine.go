@@ -24,14 +24,18 @@ const (
 	noteLate   = "Closed: the bot was offline past this session's end for too long, so nobody is credited."
 	notePaused = "Stopped: the session stayed paused for too long."
 	noteGone   = "Ended: the bot can no longer post in this channel."
+	noteEmpty  = "Cancelled: nobody was in the session when it was time to start."
 	notePost   = "Ended: the session message could not be posted."
 )
 
-// Config tunes an Engine. Zero durations other than PrepGap take the defaults.
+// Config tunes an Engine. Zero durations other than PrepGap and LeadIn take the defaults.
 type Config struct {
 	// PrepGap is the Prep step before every exercise but the first; 0 disables it, and a
 	// negative value makes every Start fail with ErrInvalidPlan.
 	PrepGap time.Duration
+	// LeadIn is the Prep step before the first exercise, so nobody starts mid-hold; the app
+	// uses PrepGap. 0 starts with the first hold.
+	LeadIn time.Duration
 	// LateCutoff: a session found more than this past its planned end (the bot was down)
 	// is closed as Expired and credits nobody; a session paused for this long is stopped.
 	LateCutoff time.Duration
@@ -108,6 +112,9 @@ type run struct {
 	writing  bool     // a goroutine (or a claimed click reply) is writing the live message
 	retry    clock.Timer
 	backoff  time.Duration // the delay before the next retry of a failed write; 0 after a success
+	// announceStart: the session has just started; the next write posts a new message that
+	// pings its members (an edit never notifies) and points the lobby message to it.
+	announceStart bool
 	setBack  time.Duration // how far the wall clock had been set back when s's times were last moved
 	note     string
 }
@@ -137,7 +144,7 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (View, error) {
 	if req.Delay < 0 {
 		return View{}, fmt.Errorf("session: negative delay %v", req.Delay)
 	}
-	plan, err := BuildPlan(req.Routine, e.cfg.PrepGap)
+	plan, err := BuildPlan(req.Routine, e.cfg.PrepGap, e.cfg.LeadIn)
 	if err != nil {
 		return View{}, err
 	}
@@ -266,11 +273,32 @@ func (e *Engine) Leave(ctx context.Context, id int64, a Actor) (View, error) {
 	})
 }
 
-// StartNow ends the lobby early. Host control; lobby only.
+// StartNow ends the lobby early; with nobody in the session it is cancelled instead. Host
+// control; lobby only.
 func (e *Engine) StartNow(ctx context.Context, id int64, a Actor) (View, error) {
-	return e.control(ctx, id, a, "start", []Status{Lobby}, func(s *Session, now time.Time) {
-		s.Status, s.StartedAt = Running, now
+	return e.act(ctx, id, a, func(rt *run, now time.Time) (bool, error) {
+		if err := mayControl(rt.s, a, "start", []Status{Lobby}); err != nil {
+			return false, err
+		}
+		if err := e.startRun(ctx, rt, now); err != nil {
+			return false, err
+		}
+		e.arm(rt, now)
+		return true, nil
 	})
+}
+
+// startRun ends the lobby at now: the session runs, and its next write announces the start;
+// a session with nobody in it is cancelled with a note. Caller holds rt.mu.
+func (e *Engine) startRun(ctx context.Context, rt *run, now time.Time) error {
+	if !slices.ContainsFunc(rt.s.Participants, Participant.Present) {
+		return e.end(ctx, rt, Cancelled, now, noteEmpty)
+	}
+	if err := e.update(ctx, rt, func(s *Session) { s.Status, s.StartedAt = Running, now }); err != nil {
+		return err
+	}
+	rt.announceStart = true
+	return nil
 }
 
 // Cancel ends a session that has not started; nobody is credited. Host control.
@@ -360,11 +388,8 @@ func finish(s *Session, status Status, at time.Time) {
 func (e *Engine) control(ctx context.Context, id int64, a Actor, op string, from []Status,
 	change func(*Session, time.Time)) (View, error) {
 	return e.act(ctx, id, a, func(rt *run, now time.Time) (bool, error) {
-		if a.UserID != rt.s.HostID && !a.CanControl {
-			return false, ErrNotHost
-		}
-		if !slices.Contains(from, rt.s.Status) {
-			return false, &PhaseError{Op: op, Status: rt.s.Status}
+		if err := mayControl(rt.s, a, op, from); err != nil {
+			return false, err
 		}
 		if err := e.update(ctx, rt, func(s *Session) { change(s, now) }); err != nil {
 			return false, err
@@ -372,6 +397,17 @@ func (e *Engine) control(ctx context.Context, id int64, a Actor, op string, from
 		e.arm(rt, now)
 		return true, nil
 	})
+}
+
+// mayControl checks that a may use host control op on s now, in one of the from statuses.
+func mayControl(s *Session, a Actor, op string, from []Status) error {
+	if (s.HostID == "" || a.UserID != s.HostID) && !a.CanControl {
+		return ErrNotHost
+	}
+	if !slices.Contains(from, s.Status) {
+		return &PhaseError{Op: op, Status: s.Status}
+	}
+	return nil
 }
 
 // act runs fn on the active session id under its lock, then performs the write fn asks for
@@ -398,7 +434,8 @@ func (e *Engine) act(ctx context.Context, id int64, a Actor, fn func(*run, time.
 		rt.mu.Unlock()
 		return View{}, err
 	}
-	onLive := a.MessageID != "" && a.MessageID == rt.s.LiveMessageID
+	// A start is announced with a new message, so a click on the lobby is not that write.
+	onLive := a.MessageID != "" && a.MessageID == rt.s.LiveMessageID && !rt.announceStart
 	if announce && !onLive {
 		rt.dirty = true
 	}

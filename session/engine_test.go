@@ -35,16 +35,26 @@ func TestFullRoutineToSummary(t *testing.T) {
 
 	writes := h.poster.channelWrites("c1")
 	want := boundaries(lobby.Session.Plan, epoch.Add(time.Minute))
-	// One post for the lobby, then exactly one write per transition: five steps and the summary.
-	if len(writes) != 1+len(want) {
-		t.Fatalf("got %d writes, want %d", len(writes), 1+len(want))
+	// The lobby post; at the start a new message that pings the members (m2) and one edit
+	// pointing the lobby to it; then exactly one edit of m2 per transition: four more steps
+	// and the summary.
+	if len(writes) != 2+len(want) {
+		t.Fatalf("got %d writes, want %d", len(writes), 2+len(want))
 	}
 	if writes[0].op != "post" || !writes[0].at.Equal(epoch) {
 		t.Errorf("first write = %s at %v, want the lobby post at start", writes[0].op, writes[0].at)
 	}
-	for i, w := range writes[1:] {
-		if w.op != "edit" || w.message != "m1" {
-			t.Errorf("write %d = %s %s, want an edit of the live message m1", i+1, w.op, w.message)
+	start, pointer := writes[1], writes[2]
+	if start.op != "post" || start.message != "m2" || !slices.Equal(start.view.Ping, []string{host.UserID, member.UserID}) {
+		t.Errorf("the start = %s %s pinging %v, want a new post pinging both members", start.op, start.message, start.view.Ping)
+	}
+	if pointer.op != "edit" || pointer.message != "m1" || pointer.view.MovedTo != "m2" || len(pointer.view.Ping) != 0 {
+		t.Errorf("after the start: %s %s moved to %q, want the lobby m1 pointed to m2 without a ping", pointer.op, pointer.message, pointer.view.MovedTo)
+	}
+	transitions := append([]write{start}, writes[3:]...)
+	for i, w := range transitions {
+		if i > 0 && (w.op != "edit" || w.message != "m2") {
+			t.Errorf("write %d = %s %s, want an edit of the live message m2", i, w.op, w.message)
 		}
 		if !w.at.Equal(want[i]) {
 			t.Errorf("transition %d written at %v, planned %v", i, w.at.Sub(epoch), want[i].Sub(epoch))
@@ -510,8 +520,8 @@ func TestGoneEndsOnlyThatSession(t *testing.T) {
 	if s := h.store.load(t, gone); s.Status != Aborted || len(h.store.creditsOf(gone)) != 0 {
 		t.Errorf("gone session: %s, credits %v", s.Status, h.store.creditsOf(gone))
 	}
-	if w := h.poster.channelWrites("gone"); len(w) != 2 {
-		t.Errorf("gone channel saw %d writes, want 2 (lobby post, refused edit)", len(w))
+	if w := h.poster.channelWrites("gone"); len(w) != 4 {
+		t.Errorf("gone channel saw %d writes, want 4 (lobby post, start post, refused pointer edit, refused step edit)", len(w))
 	}
 	if s := h.store.load(t, fine); s.Status != Finished || len(h.store.creditsOf(fine)) != 1 {
 		t.Errorf("other session: %s, credits %v", s.Status, h.store.creditsOf(fine))
@@ -539,25 +549,26 @@ func TestPostFailureAtStartFreesTheChannel(t *testing.T) {
 func TestTooOldEditPostsANewMessage(t *testing.T) {
 	h := newHarness(t)
 	refused := false
-	h.poster.fail = func(op, _, _ string) error {
-		if op == "edit" && !refused {
+	h.poster.fail = func(op, _, message string) error {
+		if op == "edit" && message == "m2" && !refused {
 			refused = true
 			return ErrTooOld
 		}
 		return nil
 	}
 	id := h.start("c1", time.Minute, shortRoutine()).Session.ID
-	h.clk.Advance(time.Minute) // first transition: edit refused, new post
+	h.clk.Advance(time.Minute)      // the start: post m2, point m1 to it
+	h.clk.Advance(30 * time.Second) // next transition: the edit of m2 is refused, m3 is posted
 	w := h.poster.channelWrites("c1")
-	if len(w) != 3 || w[1].op != "edit" || w[2].op != "post" || w[2].view.Step != 0 {
+	if len(w) != 5 || w[3].op != "edit" || w[4].op != "post" || w[4].view.Step != 1 {
 		t.Fatalf("writes = %+v", w)
 	}
-	if s := h.store.load(t, id); s.LiveMessageID != "m2" || !s.LiveMessagePostedAt.Equal(epoch.Add(time.Minute)) {
-		t.Errorf("stored live message %q posted %v, want m2 at 1m", s.LiveMessageID, s.LiveMessagePostedAt.Sub(epoch))
+	if s := h.store.load(t, id); s.LiveMessageID != "m3" || !s.LiveMessagePostedAt.Equal(epoch.Add(90*time.Second)) {
+		t.Errorf("stored live message %q posted %v, want m3 at 1m30s", s.LiveMessageID, s.LiveMessagePostedAt.Sub(epoch))
 	}
-	h.clk.Advance(30 * time.Second)
-	if w := h.poster.channelWrites("c1"); w[len(w)-1].op != "edit" || w[len(w)-1].message != "m2" {
-		t.Errorf("next transition = %s %s, want an edit of m2", w[len(w)-1].op, w[len(w)-1].message)
+	h.clk.Advance(10 * time.Second)
+	if w := h.poster.channelWrites("c1"); w[len(w)-1].op != "edit" || w[len(w)-1].message != "m3" {
+		t.Errorf("next transition = %s %s, want an edit of m3", w[len(w)-1].op, w[len(w)-1].message)
 	}
 }
 

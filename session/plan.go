@@ -37,10 +37,19 @@ type Step struct {
 	Kind         StepKind
 	ExerciseID   string
 	Name         string
-	Instructions string // short form, 1–3 lines
-	Rep, Reps    int    // "rep Rep of Reps"; zero for Prep steps
-	Side         string // "left", "right" or empty
-	Duration     time.Duration
+	Instructions string   // the whole how-to, one line per instruction
+	Cautions     []string // shown wherever the exercise is done
+	// Exercise is the 1-based place of the step's exercise in the routine, of Exercises:
+	// members count a routine in exercises, not in timed steps.
+	Exercise, Exercises int
+	Rep, Reps           int    // "rep Rep of Reps"; zero for Prep steps
+	Side                string // "left", "right" or empty
+	Duration            time.Duration
+	// Rest is the exercise's rest between repetitions (0 for none), to describe it.
+	Rest time.Duration
+	// ServerTimed: the articles give no time for this exercise, so the hold is the
+	// server's choice.
+	ServerTimed bool
 }
 
 // Plan is the timed list of steps a session walks through. A session's Plan is a snapshot
@@ -52,33 +61,41 @@ type RoutineItem struct {
 	ExerciseID   string
 	Name         string
 	Instructions string
+	Cautions     []string
 	Hold         time.Duration // each repetition
 	Reps         int           // at least 1
 	Rest         time.Duration // between repetitions; 0 for none
 	Side         string
+	ServerTimed  bool
 }
 
-// BuildPlan expands items into steps: for each item, hold, rest, hold, … , hold (Reps holds,
-// Reps−1 rests; no rest after the last hold). A Prep step of length prep comes before every
-// item except the first: the lobby is the first item's preparation, and a gap right at
-// start would only delay it. prep = 0 disables the gaps.
-func BuildPlan(items []RoutineItem, prep time.Duration) (Plan, error) {
+// BuildPlan expands items into steps: for each item, a Prep step to get into position, then
+// hold, rest, hold, … , hold (Reps holds, Reps−1 rests; no rest after the last hold). The
+// first exercise's Prep lasts leadIn, so nobody starts mid-hold; the others last prep. A
+// zero length leaves that Prep step out.
+func BuildPlan(items []RoutineItem, prep, leadIn time.Duration) (Plan, error) {
 	if len(items) == 0 {
 		return nil, fmt.Errorf("%w: no exercises", ErrInvalidPlan)
 	}
-	if prep < 0 {
-		return nil, fmt.Errorf("%w: negative prep gap %v", ErrInvalidPlan, prep)
+	if prep < 0 || leadIn < 0 {
+		return nil, fmt.Errorf("%w: negative prep gap %v or lead-in %v", ErrInvalidPlan, prep, leadIn)
 	}
 	var plan Plan
 	for i, it := range items {
 		if err := it.validate(); err != nil {
 			return nil, fmt.Errorf("%w: item %d (%s): %v", ErrInvalidPlan, i+1, it.Name, err)
 		}
-		if i > 0 && prep > 0 {
-			plan = append(plan, Step{Kind: Prep, ExerciseID: it.ExerciseID, Name: it.Name,
-				Instructions: it.Instructions, Side: it.Side, Duration: prep})
+		first := it.step(i+1, len(items))
+		gap := prep
+		if i == 0 {
+			gap = leadIn
 		}
-		plan = append(plan, it.steps()...)
+		if gap > 0 {
+			ready := first
+			ready.Kind, ready.Rep, ready.Reps, ready.Duration = Prep, 0, 0, gap
+			plan = append(plan, ready)
+		}
+		plan = append(plan, it.steps(first)...)
 	}
 	return plan, nil
 }
@@ -95,11 +112,19 @@ func (it RoutineItem) validate() error {
 	return nil
 }
 
-func (it RoutineItem) steps() []Step {
+// step is the item's first hold, the item being exercise n of total.
+func (it RoutineItem) step(n, total int) Step {
+	return Step{Kind: Exercise, ExerciseID: it.ExerciseID, Name: it.Name, Instructions: it.Instructions,
+		Cautions: it.Cautions, Exercise: n, Exercises: total, Rep: 1, Reps: it.Reps, Side: it.Side,
+		Duration: it.Hold, Rest: it.Rest, ServerTimed: it.ServerTimed}
+}
+
+// steps expands the item from its first hold: Reps holds with Rest between them.
+func (it RoutineItem) steps(first Step) []Step {
 	steps := make([]Step, 0, 2*it.Reps-1)
 	for rep := 1; rep <= it.Reps; rep++ {
-		step := Step{Kind: Exercise, ExerciseID: it.ExerciseID, Name: it.Name,
-			Instructions: it.Instructions, Rep: rep, Reps: it.Reps, Side: it.Side, Duration: it.Hold}
+		step := first
+		step.Rep = rep
 		steps = append(steps, step)
 		if rep < it.Reps && it.Rest > 0 {
 			step.Kind, step.Duration = Rest, it.Rest

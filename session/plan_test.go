@@ -44,7 +44,7 @@ func TestBuildPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			plan, err := BuildPlan(tt.items, tt.prep)
+			plan, err := BuildPlan(tt.items, tt.prep, 0)
 			if tt.wantErr {
 				if !errors.Is(err, ErrInvalidPlan) {
 					t.Fatalf("err = %v, want ErrInvalidPlan", err)
@@ -75,7 +75,7 @@ func TestBuildPlan(t *testing.T) {
 }
 
 func TestBuildPlanLabels(t *testing.T) {
-	plan, err := BuildPlan(shortRoutine(), 10*time.Second)
+	plan, err := BuildPlan(shortRoutine(), 10*time.Second, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,10 +111,18 @@ type View struct {
 	Remaining time.Duration
 	// Next is the step after the current one (the first step in the lobby), nil if none.
 	Next *Step
-	// Credits and RealDuration (EndedAt − StartedAt, pauses included) are set once the
-	// session has ended.
+	// Credits, Missed, Reached and RealDuration (EndedAt − StartedAt, pauses included) are
+	// set once the session has ended. Reached is how many exercises were begun.
 	Credits      []Credit
+	Missed       []Miss
+	Reached      int
 	RealDuration time.Duration
+	// Ping lists the members to notify: set on the message that announces the start, whose
+	// members opted in by joining. Everything else pings nobody.
+	Ping []string
+	// MovedTo is set when the session has moved on to a new message (it started, with a
+	// ping): this rendering is for the old one, which then points to MovedTo.
+	MovedTo string
 	// Note explains an unusual end (Expired, Aborted) in one short sentence.
 	Note string
 	// Claim is set on the View answering a click on the live message, which the caller

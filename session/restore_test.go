@@ -34,8 +34,9 @@ func TestRestore(t *testing.T) {
 			wantStatus: Finished, wantWrites: 1, wantStep: 5, wantEndedAt: 100 * time.Second, wantCredited: 2},
 		{name: "past the cutoff expires and credits nobody", before: 30 * time.Second, downtime: 2 * time.Hour,
 			wantStatus: Expired, wantWrites: 1, wantStep: 5, wantEndedAt: 30*time.Second + 2*time.Hour, wantNote: noteLate},
+		// The start is announced in a new message, and the lobby is pointed to it.
 		{name: "lobby whose time passed starts now", delay: time.Minute, before: 10 * time.Second, downtime: 5 * time.Minute,
-			wantStatus: Running, wantWrites: 1, wantStep: 0, wantNext: 5*time.Minute + 40*time.Second},
+			wantStatus: Running, wantWrites: 2, wantStep: 0, wantNext: 5*time.Minute + 40*time.Second},
 		{name: "lobby still waiting is left alone", delay: time.Minute, before: 10 * time.Second, downtime: 20 * time.Second,
 			wantStatus: Lobby, wantNext: time.Minute},
 		{name: "paused stays paused", before: 45 * time.Second, pause: true, downtime: 10 * time.Minute,

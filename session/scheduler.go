@@ -77,7 +77,7 @@ func (e *Engine) catchUp(ctx context.Context, rt *run, now time.Time) error {
 		}
 		// Late lobbies (the bot was down at StartAt) start now, so members get the whole
 		// routine rather than joining it halfway.
-		return e.update(ctx, rt, func(s *Session) { s.Status, s.StartedAt = Running, now })
+		return e.startRun(ctx, rt, now)
 	case Running:
 		end := s.PlannedEnd()
 		switch {
@@ -158,15 +158,25 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		}
 		now := e.nowFor(ctx, rt)
 		v := e.view(rt, now)
-		editID := e.editTarget(rt.s, now)
+		editID, lobbyID := e.editTarget(rt.s, now), ""
+		if rt.announceStart && rt.s.Status.Active() {
+			// An edit never notifies: the start is a new message that pings the members.
+			editID, lobbyID, v.Ping = "", rt.s.LiveMessageID, presentIDs(rt.s)
+		}
 		previous, previousRev := rt.shown, rt.shownRev
 		rt.dirty, rt.writing, rt.shown, rt.shownRev = false, true, rt.key(now), rt.rev
 		rt.mu.Unlock()
 
 		newID, err := e.write(ctx, v, editID)
+		if err == nil && lobbyID != "" {
+			e.pointToNew(ctx, v, lobbyID, newID)
+		}
 
 		rt.mu.Lock()
 		rt.writing = false
+		if err == nil {
+			rt.announceStart = false
+		}
 		e.afterWrite(ctx, rt, newID, err)
 		failed := err != nil && !errors.Is(err, ErrGone)
 		if failed {
@@ -181,6 +191,27 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		}
 		last = err
 	}
+}
+
+// pointToNew rewrites the lobby message lobbyID so that it points to the session's new
+// message newID instead of offering buttons that now belong there. It is best effort: the
+// new message is what matters.
+func (e *Engine) pointToNew(ctx context.Context, v View, lobbyID, newID string) {
+	v.MovedTo, v.Ping = newID, nil
+	if err := e.poster.Edit(ctx, v.Session.ChannelID, lobbyID, v); err != nil {
+		e.logFor(&v.Session).Info("could not point the lobby message to the running session", "err", err)
+	}
+}
+
+// presentIDs lists the members present in s.
+func presentIDs(s *Session) []string {
+	var ids []string
+	for _, p := range s.Participants {
+		if p.Present() {
+			ids = append(ids, p.UserID)
+		}
+	}
+	return ids
 }
 
 // maxWriteBackoff caps the delay between retries of a failed write.
@@ -313,7 +344,8 @@ func (e *Engine) view(rt *run, now time.Time) View {
 		}
 	default:
 		v.Step = len(s.Plan)
-		v.Credits = Attendance(s)
+		v.Credits, v.Missed = attendance(s)
+		v.Reached = s.exercisesReached()
 		if !s.StartedAt.IsZero() {
 			v.RealDuration = s.EndedAt.Sub(s.StartedAt)
 		}

@@ -174,6 +174,32 @@ func (s *Session) lastEvent() time.Time {
 	return last
 }
 
+// exercisesReached counts the exercises whose first hold had begun when the session ended.
+func (s *Session) exercisesReached() int {
+	if s.StartedAt.IsZero() {
+		return 0
+	}
+	index, _, _ := s.Plan.locate(s.Offset(s.EndedAt))
+	reached := 0
+	for i, st := range s.Plan[:min(index+1, len(s.Plan))] {
+		if st.Kind == Exercise && st.Rep <= 1 && (i < index || s.Plan[index].Kind != Prep) {
+			reached++
+		}
+	}
+	return reached
+}
+
+// Exercises counts the exercises of the plan.
+func (p Plan) Exercises() int {
+	n := 0
+	for _, st := range p {
+		if st.Kind == Exercise && st.Rep <= 1 {
+			n++
+		}
+	}
+	return n
+}
+
 // clampActed bounds when a member acted to the session's lifetime: not before it was
 // created, not after now. A zero time means now.
 func (s *Session) clampActed(at, now time.Time) time.Time {

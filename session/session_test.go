@@ -6,7 +6,7 @@ import (
 )
 
 func TestPosition(t *testing.T) {
-	plan, err := BuildPlan(shortRoutine(), 10*time.Second) // 30,10,30,10,20 = 100s
+	plan, err := BuildPlan(shortRoutine(), 10*time.Second, 0) // 30,10,30,10,20 = 100s
 	if err != nil {
 		t.Fatal(err)
 	}

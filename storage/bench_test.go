@@ -192,7 +192,7 @@ func BenchmarkFinishSession1000(b *testing.B) {
 	ctx := context.Background()
 	plan, err := session.BuildPlan([]session.RoutineItem{
 		{ExerciseID: "cat-stretch", Name: "Cat stretch", Hold: 20 * time.Minute, Reps: 1},
-	}, 10*time.Second)
+	}, 10*time.Second, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -474,21 +474,27 @@ func decodeInts(fields ...intField) error {
 // planStep is the stored form of a session.Step. It has its own names so that renaming a
 // field of the domain type cannot silently break plans already in the database.
 type planStep struct {
-	Kind         string `json:"kind"`
-	ExerciseID   string `json:"exercise_id"`
-	Name         string `json:"name"`
-	Instructions string `json:"instructions,omitempty"`
-	Rep          int    `json:"rep,omitempty"`
-	Reps         int    `json:"reps,omitempty"`
-	Side         string `json:"side,omitempty"`
-	DurationNS   int64  `json:"duration_ns"`
+	Kind         string   `json:"kind"`
+	ExerciseID   string   `json:"exercise_id"`
+	Name         string   `json:"name"`
+	Instructions string   `json:"instructions,omitempty"`
+	Cautions     []string `json:"cautions,omitempty"`
+	Exercise     int      `json:"exercise,omitempty"`
+	Exercises    int      `json:"exercises,omitempty"`
+	Rep          int      `json:"rep,omitempty"`
+	Reps         int      `json:"reps,omitempty"`
+	Side         string   `json:"side,omitempty"`
+	DurationNS   int64    `json:"duration_ns"`
+	RestNS       int64    `json:"rest_ns,omitempty"`
+	ServerTimed  bool     `json:"server_timed,omitempty"`
 }
 
 func encodePlan(p session.Plan) (string, error) {
 	steps := make([]planStep, len(p))
 	for i, s := range p {
 		steps[i] = planStep{Kind: s.Kind.String(), ExerciseID: s.ExerciseID, Name: s.Name, Instructions: s.Instructions,
-			Rep: s.Rep, Reps: s.Reps, Side: s.Side, DurationNS: int64(s.Duration)}
+			Cautions: s.Cautions, Exercise: s.Exercise, Exercises: s.Exercises, Rep: s.Rep, Reps: s.Reps, Side: s.Side,
+			DurationNS: int64(s.Duration), RestNS: int64(s.Rest), ServerTimed: s.ServerTimed}
 	}
 	b, err := json.Marshal(steps)
 	return string(b), err
@@ -506,7 +512,8 @@ func decodePlan(data string) (session.Plan, error) {
 			return nil, fmt.Errorf("plan step %d: %w", i+1, err)
 		}
 		plan[i] = session.Step{Kind: kind, ExerciseID: s.ExerciseID, Name: s.Name, Instructions: s.Instructions,
-			Rep: s.Rep, Reps: s.Reps, Side: s.Side, Duration: time.Duration(s.DurationNS)}
+			Cautions: s.Cautions, Exercise: s.Exercise, Exercises: s.Exercises, Rep: s.Rep, Reps: s.Reps, Side: s.Side,
+			Duration: time.Duration(s.DurationNS), Rest: time.Duration(s.RestNS), ServerTimed: s.ServerTimed}
 	}
 	return plan, nil
 }

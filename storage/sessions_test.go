@@ -25,7 +25,7 @@ func testPlan(t *testing.T) session.Plan {
 	plan, err := session.BuildPlan([]session.RoutineItem{
 		{ExerciseID: "cat-stretch", Name: "Cat stretch", Instructions: "Round your back.\nBreathe.", Hold: 20 * time.Second, Reps: 2, Rest: 10 * time.Second},
 		{ExerciseID: "dead-hang", Name: "Dead hang", Hold: 30 * time.Second, Reps: 1, Side: "left"},
-	}, 10*time.Second)
+	}, 10*time.Second, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
