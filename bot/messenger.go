@@ -44,9 +44,11 @@ func (b *Bot) NewMessenger() *Messenger {
 	}
 }
 
-// Send posts a new message in channelID.
+// Send posts a new message in channelID. It pings nobody except the users and roles that
+// msg.AllowedMentions lists, which the caller vouches opted in (members who joined the
+// session it announces): the parse list is always empty, so no text in it pings anyone.
 func (m *Messenger) Send(ctx context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
-	msg.AllowedMentions = noMentions()
+	msg.AllowedMentions = onlyOptedIn(msg.AllowedMentions)
 	if msg.Embeds == nil {
 		msg.Embeds = []*discordgo.MessageEmbed{}
 	}
@@ -110,4 +112,13 @@ func RESTErrorCode(err error) (status, code int) {
 		code = restErr.Message.Code
 	}
 	return restErr.Response.StatusCode, code
+}
+
+// onlyOptedIn keeps the explicit users and roles of a, and nothing else.
+func onlyOptedIn(a *discordgo.MessageAllowedMentions) *discordgo.MessageAllowedMentions {
+	allowed := noMentions()
+	if a != nil {
+		allowed.Users, allowed.Roles = a.Users, a.Roles
+	}
+	return allowed
 }

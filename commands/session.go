@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,10 +21,6 @@ const (
 	sessionDelayDefault = 1
 	sessionDelayMax     = 60
 )
-
-// instructionLines is how many of an exercise's steps a session shows: enough to recall
-// the movement, short enough to read while holding it.
-const instructionLines = 3
 
 // routineSuggestions is how many "did you mean" routines an unknown name gets.
 const routineSuggestions = 3
@@ -315,15 +312,18 @@ func sessionError(err error, verb string) error {
 }
 
 // routineItems converts a catalog routine into the engine's items, with each exercise's
-// name and the first steps of its instructions.
+// name, its whole how-to and its cautions followed by the general rule: a session shows
+// them at every step, since members follow it with their bodies.
 func routineItems(cat *catalog.Catalog, r *catalog.Routine) []session.RoutineItem {
 	items := make([]session.RoutineItem, len(r.Steps))
 	for i, st := range r.Steps {
 		item := session.RoutineItem{ExerciseID: st.Exercise, Name: st.Exercise, Hold: st.Hold, Reps: st.Reps,
-			Rest: st.Rest, Side: string(st.Side)}
+			Rest: st.Rest, Side: string(st.Side), Cautions: []string{cat.GeneralRule()}}
 		if ex, ok := cat.Exercise(st.Exercise); ok {
 			item.Name = ex.Name
-			item.Instructions = strings.Join(ex.Steps[:min(len(ex.Steps), instructionLines)], "\n")
+			item.Instructions = strings.Join(ex.Steps, "\n")
+			item.Cautions = append(slices.Clone(ex.Cautions), cat.GeneralRule())
+			item.ServerTimed = !ex.Limits().FromArticles
 		}
 		items[i] = item
 	}

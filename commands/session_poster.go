@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/session"
 )
 
@@ -53,8 +54,14 @@ func (p *SessionPoster) Post(ctx context.Context, channelID string, v session.Vi
 	if err != nil {
 		return "", err
 	}
-	msg, err := p.sender.Send(ctx, channelID, &discordgo.MessageSend{
-		Embeds: []*discordgo.MessageEmbed{embed}, Components: components})
+	send := &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed}, Components: components}
+	if len(v.Ping) > 0 {
+		// The members who joined opted in to be told that it starts; nobody else is pinged.
+		var pinged []string
+		send.Content, pinged = render.StartPing(v.Ping)
+		send.AllowedMentions = &discordgo.MessageAllowedMentions{Users: pinged}
+	}
+	msg, err := p.sender.Send(ctx, channelID, send)
 	if err != nil {
 		return "", p.classify(err)
 	}

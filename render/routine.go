@@ -20,16 +20,25 @@ func RoutineName(name string) string {
 	return Escape(Truncate(name, routineNameMax))
 }
 
-// Routine renders /routine show: each step with its holds, reps, rests and length, and the
-// total time when prepGap (session.prep_gap) separates consecutive exercises. The footer
-// repeats the steps in /routine create syntax, so a member can copy and adapt them.
+// Routine renders /routine show: each step written the one way steps are written
+// (StepText), the cautions of its exercises and the general ones, and the total time with
+// prepGap (session.prep_gap) to get ready before each exercise. The footer repeats the
+// steps in /routine create syntax, so a member can copy and adapt them.
 func Routine(cat *catalog.Catalog, r *catalog.Routine, prepGap time.Duration) *discordgo.MessageEmbed {
 	lines := make([]string, 0, len(r.Steps)+2)
 	if r.Description != "" {
 		lines = append(lines, r.Description, "")
 	}
+	var cautions []string
 	for i, s := range r.Steps {
-		lines = append(lines, fmt.Sprintf("%d. %s", i+1, stepLine(cat, s)))
+		line := fmt.Sprintf("%d. %s", i+1, stepLine(cat, s))
+		if ex, ok := cat.Exercise(s.Exercise); ok {
+			cautions = appendNew(cautions, ex.Cautions...)
+			if !ex.Limits().FromArticles {
+				line += " (the articles give no time: this one is the server's choice)"
+			}
+		}
+		lines = append(lines, line)
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       RoutineName(r.Name),
@@ -37,37 +46,31 @@ func Routine(cat *catalog.Catalog, r *catalog.Routine, prepGap time.Duration) *d
 		Color:       colorRoutine,
 	}
 	if len(r.Steps) > 0 {
-		e.Fields = append(e.Fields, field("Total time", totalText(r, prepGap)))
+		e.Fields = append(e.Fields, field("Total time", totalText(r, prepGap)),
+			field("Take care", bullets(appendNew(cautions, cat.GeneralCautions()...))))
 		e.Footer = footer("As steps: " + catalog.FormatSteps(r.Steps))
 	}
 	return fitEmbed(e)
 }
 
-// stepLine is "**Overhead stretch** — 3 × 30 s, 10 s rest between · 1 min 50 s".
+// stepLine writes a routine step with its exercise's name: "Overhead stretch · 3 × 30 s,
+// 10 s rest between".
 func stepLine(cat *catalog.Catalog, s catalog.RoutineStep) string {
 	name := s.Exercise
 	if ex, ok := cat.Exercise(s.Exercise); ok {
 		name = ex.Name
 	}
-	if s.Side != catalog.SideNone {
-		name += " (" + string(s.Side) + ")"
-	}
-	dose := human(s.Hold)
-	if s.Reps > 1 {
-		dose = fmt.Sprintf("%d × %s", s.Reps, dose)
-	}
-	if s.Rest > 0 {
-		dose += ", " + human(s.Rest) + " rest between"
-	}
-	return fmt.Sprintf("**%s** — %s · %s", name, dose, human(s.Duration()))
+	return StepText(name, string(s.Side), s.Hold, s.Reps, s.Rest)
 }
 
+// totalText is the routine's length as a session runs it: every step, with prepGap to get
+// ready before each exercise, the first one too.
 func totalText(r *catalog.Routine, prepGap time.Duration) string {
-	total := human(r.TotalDuration(prepGap))
-	if len(r.Steps) < 2 || prepGap == 0 {
+	total := human(r.TotalDuration(prepGap) + prepGap)
+	if prepGap == 0 {
 		return total
 	}
-	return fmt.Sprintf("%s, with %s to get ready before each exercise after the first", total, human(prepGap))
+	return fmt.Sprintf("%s, with %s to get ready before each exercise", total, human(prepGap))
 }
 
 // human writes a duration for reading: "30 s", "1 min 30 s".

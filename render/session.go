@@ -2,8 +2,11 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -51,6 +54,9 @@ type CreditStreak struct {
 // shown with the minutes credited instead. Ended sessions have no buttons.
 func SessionMessage(v session.View, streaks map[string]CreditStreak) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	s := v.Session
+	if v.MovedTo != "" {
+		return fitEmbed(movedEmbed(v)), []discordgo.MessageComponent{}
+	}
 	if s.Status.Active() && s.Status != session.Lobby && (v.Step < 0 || v.Step >= len(s.Plan)) {
 		// The plan is over but the engine has not recorded the end yet (a snapshot taken in
 		// the moment between the last deadline and its transition).
@@ -67,18 +73,73 @@ func SessionMessage(v session.View, streaks map[string]CreditStreak) (*discordgo
 	return fitEmbed(endedEmbed(v, streaks)), []discordgo.MessageComponent{}
 }
 
+// maxStartPings is how many members the start message mentions: Discord takes at most 100
+// users in allowed_mentions, and the mentions must fit in the 2,000-character content.
+const maxStartPings = 80
+
+// StartPing is the content of the message that announces a session's start, mentioning the
+// members who joined so that Discord notifies them, and the ids it mentions (the first
+// maxStartPings), which are exactly the users the message may ping.
+func StartPing(userIDs []string) (content string, pinged []string) {
+	pinged = userIDs[:min(len(userIDs), maxStartPings)]
+	mentions := make([]string, len(pinged))
+	for i, id := range pinged {
+		mentions[i] = "<@" + id + ">"
+	}
+	content = strings.Join(mentions, " ")
+	if more := len(userIDs) - len(pinged); more > 0 {
+		content += fmt.Sprintf(" and %d more", more)
+	}
+	return content + ": we're starting. Get into position!", pinged
+}
+
+// movedEmbed is what the lobby message says once the session runs in a new message.
+func movedEmbed(v session.View) *discordgo.MessageEmbed {
+	s := v.Session
+	return &discordgo.MessageEmbed{Title: "Started: " + RoutineName(s.RoutineName), Color: colorSessionEnded,
+		Description: fmt.Sprintf("The session continues in the message below ↓\nhttps://discord.com/channels/%s/%s/%s",
+			s.GuildID, s.ChannelID, v.MovedTo)}
+}
+
 func lobbyEmbed(v session.View) *discordgo.MessageEmbed {
 	s := v.Session
+	fields := []*discordgo.MessageEmbedField{
+		field("Routine · "+human(s.Plan.Total()), linesWithin(routineLines(s.Plan), EmbedFieldValueMax)),
+	}
+	if cautions := planCautions(s.Plan); len(cautions) > 0 {
+		fields = append(fields, field("Before you start", bullets(cautions)))
+	}
+	fields = append(fields, presentField("Joined", s.Participants))
 	return &discordgo.MessageEmbed{
 		Title: "Group session: " + RoutineName(s.RoutineName),
-		Description: fmt.Sprintf("Starts <t:%d:R>. Press **Join** to stretch along; the host can start now or cancel.",
-			s.StartAt.Unix()),
-		Color: colorSessionLobby,
-		Fields: []*discordgo.MessageEmbedField{
-			field("Routine · "+human(s.Plan.Total()), linesWithin(routineLines(s.Plan), EmbedFieldValueMax)),
-			presentField("Joined", s.Participants),
-		},
+		Description: fmt.Sprintf("Starts <t:%d:R>. Press **Join** to stretch along.\n%s",
+			s.StartAt.Unix(), hostLine(s)),
+		Color:  colorSessionLobby,
+		Fields: fields,
 	}
+}
+
+// hostLine says who hosts the lobby and who may start or cancel it.
+func hostLine(s session.Session) string {
+	for _, p := range s.Participants {
+		if p.UserID == s.HostID && s.HostID != "" && p.Present() {
+			return fmt.Sprintf("Hosted by **%s**, who can start it now or cancel it.", memberName(p.Name))
+		}
+	}
+	return "The host has left: members with Manage Messages or the server's host role can start it now or cancel it."
+}
+
+// planCautions gathers the cautions of every exercise of the plan, each once, in order.
+func planCautions(plan session.Plan) []string {
+	var out []string
+	for _, st := range plan {
+		for _, c := range st.Cautions {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func finishingEmbed(v session.View) *discordgo.MessageEmbed {
@@ -90,43 +151,135 @@ func finishingEmbed(v session.View) *discordgo.MessageEmbed {
 
 func stepEmbed(v session.View) *discordgo.MessageEmbed {
 	step := v.Session.Plan[v.Step]
-	timing := fmt.Sprintf("%s, ends <t:%d:R>", human(step.Duration), v.StepEnd.Unix())
-	return currentStepEmbed(v, stepTitle(step), colorSessionRunning, timing)
+	return currentStepEmbed(v, stepTitle(step), colorSessionRunning,
+		fmt.Sprintf("%s, ends <t:%d:R>", nowLine(step), v.StepEnd.Unix()))
 }
 
 func pausedEmbed(v session.View) *discordgo.MessageEmbed {
 	step := v.Session.Plan[v.Step]
-	timing := fmt.Sprintf("Paused with %s left in this step.", human(v.Remaining.Round(time.Second)))
-	return currentStepEmbed(v, "Paused: "+stepTitle(step), colorSessionPaused, timing)
+	return currentStepEmbed(v, "Paused: "+stepTitle(step), colorSessionPaused,
+		fmt.Sprintf("%s: paused with %s left.", nowLine(step), human(v.Remaining.Round(time.Second))))
 }
 
-// currentStepEmbed lays out a running or paused step: what to do, how long, what's next.
+// currentStepEmbed lays out a running or paused step: what to do and how, how long, what
+// to take care of, what comes next.
 func currentStepEmbed(v session.View, title string, color int, timing string) *discordgo.MessageEmbed {
 	s := v.Session
 	step := s.Plan[v.Step]
-	fields := []*discordgo.MessageEmbedField{field(stepAction(step), strings.Join(append(stepDetails(step), timing), "\n"))}
-	if v.Next != nil {
-		fields = append(fields, field("Next up", stepTitle(*v.Next)))
+	now := []string{timing}
+	if step.ServerTimed && step.Kind == session.Exercise {
+		now = append(now, "The articles give no time for this one; this hold is the server's choice.")
 	}
-	fields = append(fields, presentField("Taking part", s.Participants))
+	fields := []*discordgo.MessageEmbedField{field("Now", strings.Join(now, "\n"))}
+	if step.Kind != session.Rest && len(step.Cautions) > 0 {
+		fields = append(fields, field("Take care", bullets(step.Cautions)))
+	}
+	fields = append(fields, field("Next", nextText(s.Plan, v.Step)), presentField("Taking part", s.Participants))
+	n, total := exerciseNumber(s.Plan, v.Step)
 	return &discordgo.MessageEmbed{
 		Title:       title,
-		Description: step.Instructions,
+		Description: stepDescription(s.Plan, v.Step),
 		Color:       color,
 		Fields:      fields,
-		Footer:      footer(fmt.Sprintf("step %d of %d · %s", v.Step+1, len(s.Plan), Truncate(s.RoutineName, routineNameMax))),
+		Footer: footer(fmt.Sprintf("exercise %d of %d%s · %s", n, total, repText(step, " · "),
+			Truncate(s.RoutineName, routineNameMax))),
 	}
+}
+
+// stepDescription is the whole how-to while preparing or holding; a rest says what it is.
+func stepDescription(plan session.Plan, i int) string {
+	st := plan[i]
+	if st.Kind == session.Rest && i+1 < len(plan) {
+		return fmt.Sprintf("Let go and breathe. %s comes next.", upperFirst(holdText(plan[i+1])))
+	}
+	lines := strings.Split(st.Instructions, "\n")
+	for k, l := range lines {
+		lines[k] = fmt.Sprintf("%d. %s", k+1, l)
+	}
+	if st.Instructions == "" {
+		return ""
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nowLine says what this step asks for: "Hold 20 s, rep 1 of 3, left side", "Rest 10 s",
+// "Get into position: 10 s".
+func nowLine(st session.Step) string {
+	switch st.Kind {
+	case session.Rest:
+		return "Rest " + human(st.Duration)
+	case session.Prep:
+		return "Get into position: " + human(st.Duration)
+	}
+	return "Hold " + human(st.Duration) + repText(st, ", ") + sideText(st, ", ")
+}
+
+// nextText reads what follows step i: "rest 10 s, then rep 2 of 3", "get ready for Child's
+// pose (exercise 3 of 5)".
+func nextText(plan session.Plan, i int) string {
+	if i+1 >= len(plan) {
+		return "Nothing: this is the last one."
+	}
+	next := plan[i+1]
+	switch next.Kind {
+	case session.Rest:
+		if i+2 < len(plan) {
+			return fmt.Sprintf("Rest %s, then %s", human(next.Duration), holdText(plan[i+2]))
+		}
+		return "Rest " + human(next.Duration)
+	case session.Prep:
+		n, total := exerciseNumber(plan, i+1)
+		return fmt.Sprintf("Get ready for %s (exercise %d of %d)", exerciseName(next), n, total)
+	}
+	return upperFirst(holdText(next))
+}
+
+// holdText names a hold as "next" lines do: the rep when it continues the same exercise,
+// else the exercise.
+func holdText(st session.Step) string {
+	if st.Kind == session.Exercise && st.Rep > 1 {
+		return fmt.Sprintf("rep %d of %d", st.Rep, st.Reps)
+	}
+	return fmt.Sprintf("%s · hold %s", exerciseName(st), human(st.Duration))
+}
+
+// exerciseNumber is the place of step i's exercise among the plan's exercises, counted as
+// members count a routine (a Prep step belongs to the exercise it prepares).
+func exerciseNumber(plan session.Plan, i int) (n, total int) {
+	for k, st := range plan {
+		if st.Kind == session.Exercise && st.Rep <= 1 {
+			total++
+			if k <= i || (plan[i].Kind == session.Prep && k == i+1) {
+				n = total
+			}
+		}
+	}
+	return n, total
 }
 
 func endedEmbed(v session.View, streaks map[string]CreditStreak) *discordgo.MessageEmbed {
 	s := v.Session
-	e := &discordgo.MessageEmbed{Title: endedTitle(s.Status) + ": " + RoutineName(s.RoutineName), Description: v.Note, Color: colorSessionEnded}
+	e := &discordgo.MessageEmbed{Title: endedTitle(s.Status) + ": " + RoutineName(s.RoutineName), Color: colorSessionEnded}
+	lines := []string{}
+	if v.Note != "" {
+		lines = append(lines, v.Note)
+	}
+	if total := s.Plan.Exercises(); s.Status != session.Finished && !s.StartedAt.IsZero() {
+		lines = append(lines, fmt.Sprintf("Stopped after %d of %s.", v.Reached, plural(total, "exercise")))
+	}
+	e.Description = strings.Join(lines, "\n")
 	if s.StartedAt.IsZero() {
 		return e // cancelled or closed in the lobby: nothing ran
 	}
 	e.Fields = []*discordgo.MessageEmbedField{
 		field("Duration", human(v.RealDuration.Round(time.Second))),
 		field("Took part", creditLines(v.Credits, streaks)),
+	}
+	if len(v.Missed) > 0 {
+		e.Fields = append(e.Fields, field("Not counted", missedLines(v.Missed)))
+	}
+	if grew(v.Credits, streaks) {
+		e.Footer = footer("🔥 this session added a day to that member's streak.")
 	}
 	return e
 }
@@ -144,10 +297,10 @@ func endedTitle(st session.Status) string {
 }
 
 // creditLines lists the credited members with their streak, or the minutes credited
-// until a streak is known.
+// when their streak is not shown.
 func creditLines(credits []session.Credit, streaks map[string]CreditStreak) string {
 	if len(credits) == 0 {
-		return "Nobody is credited: a session counts once it has run at least half of its planned time."
+		return "Nobody is credited."
 	}
 	lines := make([]string, len(credits))
 	for i, c := range credits {
@@ -161,6 +314,32 @@ func creditLines(credits []session.Credit, streaks map[string]CreditStreak) stri
 		}
 	}
 	return linesWithin(lines, EmbedFieldValueMax)
+}
+
+// missedLines lists the members who joined but are not credited, each with the reason.
+func missedLines(missed []session.Miss) string {
+	lines := make([]string, len(missed))
+	for i, m := range missed {
+		lines[i] = fmt.Sprintf("%s: %s", memberName(m.Name), missReason(m.Reason))
+	}
+	return linesWithin(lines, EmbedFieldValueMax)
+}
+
+func missReason(r session.MissReason) string {
+	switch r {
+	case session.MissTooShort:
+		return "the session ran less than half of its time"
+	case session.MissLeft:
+		return "left before the end"
+	case session.MissLateJoin:
+		return "joined during the last step"
+	}
+	return "this session does not count"
+}
+
+// grew reports whether some credited member's streak is shown with 🔥.
+func grew(credits []session.Credit, streaks map[string]CreditStreak) bool {
+	return slices.ContainsFunc(credits, func(c session.Credit) bool { return streaks[c.UserID].Grew })
 }
 
 // presentField lists the members present, one a line, cut with "… and N more".
@@ -177,62 +356,72 @@ func presentField(label string, participants []session.Participant) *discordgo.M
 	return field(fmt.Sprintf("%s (%d)", label, len(names)), linesWithin(names, EmbedFieldValueMax))
 }
 
-// routineLines describes each exercise of a plan in one line: "2. Cat stretch, 2 × 20 s,
-// rest 10 s". An exercise starts at its first hold (Rep 1); the rest that follows a hold is
-// the exercise's rest between repetitions.
+// routineLines writes each exercise of a plan the one way steps are written (StepText),
+// numbered: "2. Cat stretch · 2 × 20 s, 10 s rest between".
 func routineLines(plan session.Plan) []string {
 	var lines []string
-	for i, st := range plan {
+	for _, st := range plan {
 		if st.Kind != session.Exercise || st.Rep > 1 {
 			continue
 		}
-		line := fmt.Sprintf("%d. %s, %d × %s", len(lines)+1, sideName(st), st.Reps, human(st.Duration))
-		if i+1 < len(plan) && plan[i+1].Kind == session.Rest {
-			line += ", rest " + human(plan[i+1].Duration)
-		}
-		lines = append(lines, line)
+		lines = append(lines, fmt.Sprintf("%d. %s", len(lines)+1, StepText(st.Name, st.Side, st.Duration, st.Reps, st.Rest)))
 	}
 	return lines
+}
+
+// StepText is the one way a routine step is written, in every view: "Cat stretch · 20 s",
+// "Overhead stretch · 4 × 20 s, 10 s rest between", "Child's pose, left side · 30 s".
+func StepText(name, side string, hold time.Duration, reps int, rest time.Duration) string {
+	if side != "" {
+		name += ", " + side + " side"
+	}
+	dose := human(hold)
+	if reps > 1 {
+		dose = fmt.Sprintf("%d × %s", reps, dose)
+		if rest > 0 {
+			dose += ", " + human(rest) + " rest between"
+		}
+	}
+	return name + " · " + dose
 }
 
 func stepTitle(st session.Step) string {
 	switch st.Kind {
 	case session.Rest:
-		return "Rest: " + sideName(st)
-	case session.Prep:
-		return "Get ready: " + sideName(st)
-	}
-	return sideName(st)
-}
-
-// stepAction names what members do now, as the heading of the timing field.
-func stepAction(st session.Step) string {
-	switch st.Kind {
-	case session.Rest:
 		return "Rest"
 	case session.Prep:
-		return "Get into position"
+		return "Get ready: " + exerciseName(st)
 	}
-	return "Hold"
+	return exerciseName(st)
 }
 
-// stepDetails are the side and repetition lines of a step, when it has them.
-func stepDetails(st session.Step) []string {
-	var lines []string
-	if st.Side != "" {
-		lines = append(lines, st.Side+" side")
-	}
-	if st.Reps > 1 {
-		lines = append(lines, fmt.Sprintf("rep %d of %d", st.Rep, st.Reps))
-	}
-	return lines
+// exerciseName is the step's exercise with its side: "Child's pose, left side".
+func exerciseName(st session.Step) string {
+	return st.Name + sideText(st, ", ")
 }
 
-func sideName(st session.Step) string {
+func sideText(st session.Step, sep string) string {
 	if st.Side == "" {
-		return st.Name
+		return ""
 	}
-	return fmt.Sprintf("%s (%s)", st.Name, st.Side)
+	return sep + st.Side + " side"
+}
+
+// repText is "rep 2 of 3" after sep, for exercises held more than once.
+func repText(st session.Step, sep string) string {
+	if st.Kind != session.Exercise || st.Reps < 2 {
+		return ""
+	}
+	return fmt.Sprintf("%srep %d of %d", sep, st.Rep, st.Reps)
+}
+
+// upperFirst capitalizes the first letter of s.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // memberName makes a member's display name safe to show: it cannot format or mention.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,13 +15,18 @@ import (
 
 var sessionT0 = time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
 
-// testSession has a plan of: Cat stretch rep 1, rest, rep 2, rest, rep 3, prep, Dead hang
-// (left) = 7 steps.
+// generalRule stands for the catalog's short general rule, which every step carries.
+const generalRule = "Only with your professional's go-ahead."
+
+// testSession has a plan of: get ready, Cat stretch rep 1, rest, rep 2, rest, rep 3, get
+// ready, Dead hang (left) = 8 steps in 2 exercises.
 func testSession(t *testing.T, status session.Status) session.Session {
 	t.Helper()
 	plan, err := session.BuildPlan([]session.RoutineItem{
-		{ExerciseID: "cat-stretch", Name: "Cat stretch", Instructions: "Round your back.", Hold: 20 * time.Second, Reps: 3, Rest: 10 * time.Second},
-		{ExerciseID: "dead-hang", Name: "Dead hang", Instructions: "Hang loosely.", Hold: time.Minute, Reps: 1, Side: "left"},
+		{ExerciseID: "cat-stretch", Name: "Cat stretch", Instructions: "Kneel on all fours.\nRound your back.", Hold: 20 * time.Second,
+			Reps: 3, Rest: 10 * time.Second, Cautions: []string{"Move slowly.", generalRule}},
+		{ExerciseID: "dead-hang", Name: "Dead hang", Instructions: "Hang loosely.", Hold: time.Minute, Reps: 1, Side: "left",
+			Cautions: []string{"Not with a shoulder injury.", generalRule}},
 	}, 10*time.Second, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -62,36 +68,94 @@ func TestSessionMessageLobby(t *testing.T) {
 	s := testSession(t, session.Lobby)
 	text := messageText(SessionMessage(session.View{Session: s, Step: -1, Now: sessionT0}, nil))
 	assertContains(t, text, `Group session: Floor \*flow\*`,
-		fmt.Sprintf("<t:%d:R>", s.StartAt.Unix()),
-		"1. Cat stretch, 3 × 20 s, rest 10 s", "2. Dead hang (left), 1 × 1 min",
+		fmt.Sprintf("<t:%d:R>", s.StartAt.Unix()), "Hosted by **Hana**, who can start it now or cancel it.",
+		"1. Cat stretch · 3 × 20 s, 10 s rest between", "2. Dead hang, left side · 1 min",
+		"Before you start: • Move slowly.\n• Only with your professional's go-ahead.\n• Not with a shoulder injury.\n",
 		"Joined (2)", "Hana\nMo",
 		"[Join session/42/join][Leave session/42/leave][Start now session/42/start][Cancel session/42/cancel]")
+
+	s.Participants[0].LeftAt = sessionT0.Add(time.Second)
+	left := messageText(SessionMessage(session.View{Session: s, Step: -1, Now: sessionT0}, nil))
+	assertContains(t, left, "The host has left: members with Manage Messages or the server's host role can start it now or cancel it.")
 }
 
-func TestSessionMessageRunningStep(t *testing.T) {
+func TestSessionMessageSteps(t *testing.T) {
 	s := testSession(t, session.Running)
 	s.StartedAt = sessionT0
-	start := sessionT0.Add(60 * time.Second)
-	v := session.View{Session: s, Now: start, Step: 4, StepStart: start, StepEnd: start.Add(20 * time.Second), Next: &s.Plan[5]}
-	text := messageText(SessionMessage(v, nil))
-	assertContains(t, text, "Cat stretch", "Round your back.", "rep 3 of 3",
-		fmt.Sprintf("ends <t:%d:R>", v.StepEnd.Unix()), "step 5 of 7", "Next up: Get ready: Dead hang (left)",
-		"Taking part (2)",
-		"[Join session/42/join][Leave session/42/leave][Pause session/42/pause][Skip session/42/skip][Stop session/42/stop]")
+	at := func(step int) session.View {
+		start := sessionT0.Add(time.Duration(step) * 10 * time.Second)
+		return session.View{Session: s, Now: start, Step: step, StepStart: start, StepEnd: start.Add(s.Plan[step].Duration)}
+	}
+	tests := []struct {
+		name  string
+		step  int
+		wants []string
+		lacks []string
+	}{
+		{"get ready for the first", 0, []string{"Get ready: Cat stretch", "1. Kneel on all fours.\n2. Round your back.",
+			"Now: Get into position: 10 s, ends <t:", "Take care: • Move slowly.\n• Only with your professional's go-ahead.",
+			"Next: Cat stretch · hold 20 s", "exercise 1 of 2 · Floor"}, nil},
+		{"a hold", 1, []string{"Cat stretch\n1. Kneel on all fours.", "Now: Hold 20 s, rep 1 of 3, ends <t:",
+			"Take care: • Move slowly.", "Next: Rest 10 s, then rep 2 of 3", "exercise 1 of 2 · rep 1 of 3 · Floor",
+			"Taking part (2)",
+			"[Join session/42/join][Leave session/42/leave][Pause session/42/pause][Skip session/42/skip][Stop session/42/stop]"}, nil},
+		{"a rest", 2, []string{"Rest\nLet go and breathe. Rep 2 of 3 comes next.", "Now: Rest 10 s, ends", "Next: Rep 2 of 3"},
+			[]string{"Kneel on all fours", "Take care"}},
+		{"the last rep", 5, []string{"Next: Get ready for Dead hang, left side (exercise 2 of 2)"}, nil},
+		{"the last hold", 7, []string{"Dead hang, left side\n1. Hang loosely.", "Now: Hold 1 min, left side, ends",
+			"Take care: • Not with a shoulder injury.", "Next: Nothing: this is the last one.", "exercise 2 of 2 · Floor"},
+			[]string{"left side, left side", "(left)", "step "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := messageText(SessionMessage(at(tt.step), nil))
+			assertContains(t, text, tt.wants...)
+			for _, l := range tt.lacks {
+				if strings.Contains(text, l) {
+					t.Errorf("message has %q:\n%s", l, text)
+				}
+			}
+		})
+	}
 
-	rest := v
-	rest.Step, rest.Next = 1, &s.Plan[2]
-	assertContains(t, messageText(SessionMessage(rest, nil)), "Rest: Cat stretch", "Rest: rep 1 of 3", "Next up: Cat stretch")
+	timed := s
+	timed.Plan = slices.Clone(s.Plan)
+	timed.Plan[1].ServerTimed = true
+	v := at(1)
+	v.Session = timed
+	assertContains(t, messageText(SessionMessage(v, nil)), "The articles give no time for this one; this hold is the server's choice.")
 }
 
 func TestSessionMessagePaused(t *testing.T) {
 	s := testSession(t, session.Paused)
-	v := session.View{Session: s, Step: 6, Remaining: 42*time.Second + 300*time.Millisecond}
+	v := session.View{Session: s, Step: 7, Remaining: 42*time.Second + 300*time.Millisecond}
 	text := messageText(SessionMessage(v, nil))
-	assertContains(t, text, "Paused: Dead hang (left)", "left side", "Paused with 42 s left", "step 7 of 7",
+	assertContains(t, text, "Paused: Dead hang, left side", "Hold 1 min, left side: paused with 42 s left.", "exercise 2 of 2",
 		"[Resume session/42/resume]")
-	if strings.Contains(text, "Next up") || strings.Contains(text, "[Pause") {
-		t.Errorf("last step, paused: no next step and no Pause button expected:\n%s", text)
+	if strings.Contains(text, "[Pause") {
+		t.Errorf("paused: no Pause button expected:\n%s", text)
+	}
+}
+
+func TestSessionStartPingAndMovedLobby(t *testing.T) {
+	content, pinged := StartPing([]string{"1", "2"})
+	if content != "<@1> <@2>: we're starting. Get into position!" || !slices.Equal(pinged, []string{"1", "2"}) {
+		t.Errorf("StartPing = %q, %v", content, pinged)
+	}
+	many := make([]string, 150)
+	for i := range many {
+		many[i] = fmt.Sprintf("%018d", i+1)
+	}
+	content, pinged = StartPing(many)
+	if len(pinged) != maxStartPings || utf8.RuneCountInString(content) > ContentMax || !strings.Contains(content, "and 70 more") {
+		t.Errorf("150 members: %d pinged, %d characters: %q", len(pinged), utf8.RuneCountInString(content), content[len(content)-60:])
+	}
+
+	s := testSession(t, session.Running)
+	embed, comps := SessionMessage(session.View{Session: s, Step: 1, MovedTo: "99"}, nil)
+	assertContains(t, messageText(embed, comps), "Started: Floor", "continues in the message below ↓", "https://discord.com/channels/g/c/99")
+	if len(comps) != 0 {
+		t.Errorf("the old lobby keeps buttons: %v", comps)
 	}
 }
 
@@ -99,29 +163,35 @@ func TestSessionMessageSummary(t *testing.T) {
 	s := testSession(t, session.Finished)
 	s.StartedAt, s.EndedAt = sessionT0, sessionT0.Add(3*time.Minute+10*time.Second)
 	credits := []session.Credit{{UserID: "h", Name: "Hana", Active: 190 * time.Second}, {UserID: "u2", Name: "Mo", Active: 50 * time.Second}}
-	v := session.View{Session: s, Step: len(s.Plan), Credits: credits, RealDuration: s.EndedAt.Sub(s.StartedAt)}
+	missed := []session.Miss{{UserID: "u3", Name: "Oz", Reason: session.MissLeft}, {UserID: "u4", Name: "Lu", Reason: session.MissLateJoin}}
+	v := session.View{Session: s, Step: len(s.Plan), Credits: credits, Missed: missed, Reached: 2, RealDuration: s.EndedAt.Sub(s.StartedAt)}
 
 	embed, comps := SessionMessage(v, nil)
 	if len(comps) != 0 {
 		t.Errorf("an ended session has buttons: %v", comps)
 	}
-	assertContains(t, messageText(embed, comps), `Session complete: Floor \*flow\*`, "Duration: 3 min 10 s",
-		"Hana: 3 minutes\nMo: 1 minute")
+	text := messageText(embed, comps)
+	assertContains(t, text, `Session complete: Floor \*flow\*`, "Duration: 3 min 10 s",
+		"Hana: 3 minutes\nMo: 1 minute", "Not counted: Oz: left before the end\nLu: joined during the last step")
+	if strings.Contains(text, "Stopped after") || strings.Contains(text, "🔥") {
+		t.Errorf("a complete session without streaks says:\n%s", text)
+	}
 
 	withStreaks := messageText(SessionMessage(v, map[string]CreditStreak{"h": {Days: 4, Grew: true}, "u2": {Days: 1}}))
-	assertContains(t, withStreaks, "Hana: streak 4 days 🔥\nMo: streak 1 day\n")
+	assertContains(t, withStreaks, "Hana: streak 4 days 🔥\nMo: streak 1 day\n", "🔥 this session added a day to that member's streak.")
 }
 
 func TestSessionMessageUnusualEnds(t *testing.T) {
 	tests := []struct {
 		status  session.Status
 		started bool
+		reached int
 		want    []string
 	}{
-		{session.Cancelled, false, []string{"Session cancelled"}},
-		{session.Expired, true, []string{"Session closed", "the bot was offline", "Nobody is credited"}},
-		{session.Aborted, true, []string{"Session closed", "the bot was offline"}},
-		{session.Stopped, true, []string{"Session stopped", "Nobody is credited"}},
+		{session.Cancelled, false, 0, []string{"Session cancelled"}},
+		{session.Expired, true, 1, []string{"Session closed", "the bot was offline", "Nobody is credited"}},
+		{session.Aborted, true, 1, []string{"Session closed", "the bot was offline"}},
+		{session.Stopped, true, 1, []string{"Session stopped", "Stopped after 1 of 2 exercises.", "Nobody is credited"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.status.String(), func(t *testing.T) {
@@ -129,7 +199,7 @@ func TestSessionMessageUnusualEnds(t *testing.T) {
 			if tt.started {
 				s.StartedAt, s.EndedAt = sessionT0, sessionT0.Add(time.Minute)
 			}
-			v := session.View{Session: s, Step: len(s.Plan), Note: "Closed: the bot was offline."}
+			v := session.View{Session: s, Step: len(s.Plan), Reached: tt.reached, Note: "Closed: the bot was offline."}
 			assertContains(t, messageText(SessionMessage(v, nil)), tt.want...)
 		})
 	}
@@ -139,7 +209,7 @@ func TestSessionMessageNeutralizesMemberNames(t *testing.T) {
 	s := testSession(t, session.Lobby)
 	s.Participants = []session.Participant{{UserID: "x", Name: "@everyone **loud**\n<@123>"}}
 	embed, _ := SessionMessage(session.View{Session: s, Step: -1}, nil)
-	got := embed.Fields[1].Value
+	got := embed.Fields[len(embed.Fields)-1].Value
 	if want := "@\u200beveryone \\*\\*loud\\*\\* <\u200b@\u200b123\\>"; got != want {
 		t.Fatalf("name shown as %q, want %q", got, want)
 	}
@@ -152,7 +222,7 @@ func TestSessionMessageStaysWithinDiscordLimits(t *testing.T) {
 		s.Participants = append(s.Participants, session.Participant{UserID: fmt.Sprint(i), Name: strings.Repeat("n", 70) + fmt.Sprint(i)})
 	}
 	for _, v := range []session.View{
-		{Session: s, Step: 0, Next: &s.Plan[1]},
+		{Session: s, Step: 1, Next: &s.Plan[2]},
 		{Session: withStatus(s, session.Lobby), Step: -1},
 	} {
 		embed, comps := SessionMessage(v, nil)
