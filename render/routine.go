@@ -66,11 +66,17 @@ func stepLine(cat *catalog.Catalog, s catalog.RoutineStep) string {
 // totalText is the routine's length as a session runs it: every step, with prepGap to get
 // ready before each exercise, the first one too.
 func totalText(r *catalog.Routine, prepGap time.Duration) string {
-	total := human(r.TotalDuration(prepGap) + prepGap)
+	total := human(sessionLength(r, prepGap))
 	if prepGap == 0 {
 		return total
 	}
 	return fmt.Sprintf("%s, with %s to get ready before each exercise", total, human(prepGap))
+}
+
+// sessionLength is how long a session of r runs: its steps, and prepGap to get ready
+// before each exercise, the first one too.
+func sessionLength(r *catalog.Routine, prepGap time.Duration) time.Duration {
+	return r.TotalDuration(prepGap) + prepGap
 }
 
 // human writes a duration for reading: "30 s", "1 min 30 s".
@@ -105,7 +111,7 @@ func routineLine(r *catalog.Routine, prepGap time.Duration) string {
 	if len(r.Steps) == 0 {
 		return fmt.Sprintf("• **%s** — %s", RoutineName(r.Name), r.Description)
 	}
-	return fmt.Sprintf("• **%s** — %s, %s", RoutineName(r.Name), plural(len(r.Steps), "step"), human(r.TotalDuration(prepGap)))
+	return fmt.Sprintf("• **%s** — %s, %s", RoutineName(r.Name), plural(len(r.Steps), "exercise"), human(sessionLength(r, prepGap)))
 }
 
 // plural writes "1 step", "3 steps".

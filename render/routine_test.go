@@ -19,17 +19,26 @@ func TestRoutineShowsStepsAndTotal(t *testing.T) {
 		t.Errorf("title = %q; a custom name must be escaped", e.Title)
 	}
 	for _, want := range []string{
-		"1. **Overhead stretch** — 3 × 30 s, 10 s rest between · 1 min 50 s",
-		"2. **Child's pose (left)** — 30 s · 30 s",
+		"1. Overhead stretch · 3 × 30 s, 10 s rest between\n",
+		"2. Child's pose, left side · 30 s",
 	} {
-		if !strings.Contains(e.Description, want) {
+		if !strings.Contains(e.Description+"\n", want) {
 			t.Errorf("description lacks %q:\n%s", want, e.Description)
 		}
 	}
-	// 110 s + 15 s prep gap + 30 s.
-	if len(e.Fields) != 1 || e.Fields[0].Name != "Total time" ||
-		e.Fields[0].Value != "2 min 35 s, with 15 s to get ready before each exercise after the first" {
+	// 15 s to get ready + 110 s + 15 s + 30 s.
+	if len(e.Fields) != 2 || e.Fields[0].Name != "Total time" ||
+		e.Fields[0].Value != "2 min 50 s, with 15 s to get ready before each exercise" {
 		t.Errorf("fields = %+v", e.Fields)
+	}
+	// Every caution of the routine's exercises, then the general ones, each once.
+	overhead, _ := cat.Exercise("overhead-stretch")
+	child, _ := cat.Exercise("childs-pose")
+	care := e.Fields[1]
+	for _, c := range append(append(append([]string{}, overhead.Cautions...), child.Cautions...), cat.GeneralCautions()...) {
+		if care.Name != "Take care" || strings.Count(care.Value, c) != 1 {
+			t.Errorf("%s lacks %q once:\n%s", care.Name, c, care.Value)
+		}
 	}
 	if e.Footer.Text != "As steps: overhead-stretch 30s x3 rest 10s, childs-pose 30s left" {
 		t.Errorf("footer = %q", e.Footer.Text)

@@ -115,8 +115,8 @@ type run struct {
 	// announceStart: the session has just started; the next write posts a new message that
 	// pings its members (an edit never notifies) and points the lobby message to it.
 	announceStart bool
-	setBack  time.Duration // how far the wall clock had been set back when s's times were last moved
-	note     string
+	setBack       time.Duration // how far the wall clock had been set back when s's times were last moved
+	note          string
 }
 
 // shownKey identifies what a rendering of the session shows, to write only real changes.

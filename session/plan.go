@@ -39,12 +39,9 @@ type Step struct {
 	Name         string
 	Instructions string   // the whole how-to, one line per instruction
 	Cautions     []string // shown wherever the exercise is done
-	// Exercise is the 1-based place of the step's exercise in the routine, of Exercises:
-	// members count a routine in exercises, not in timed steps.
-	Exercise, Exercises int
-	Rep, Reps           int    // "rep Rep of Reps"; zero for Prep steps
-	Side                string // "left", "right" or empty
-	Duration            time.Duration
+	Rep, Reps    int      // "rep Rep of Reps"; zero for Prep steps
+	Side         string   // "left", "right" or empty
+	Duration     time.Duration
 	// Rest is the exercise's rest between repetitions (0 for none), to describe it.
 	Rest time.Duration
 	// ServerTimed: the articles give no time for this exercise, so the hold is the
@@ -85,7 +82,7 @@ func BuildPlan(items []RoutineItem, prep, leadIn time.Duration) (Plan, error) {
 		if err := it.validate(); err != nil {
 			return nil, fmt.Errorf("%w: item %d (%s): %v", ErrInvalidPlan, i+1, it.Name, err)
 		}
-		first := it.step(i+1, len(items))
+		first := it.step()
 		gap := prep
 		if i == 0 {
 			gap = leadIn
@@ -112,11 +109,11 @@ func (it RoutineItem) validate() error {
 	return nil
 }
 
-// step is the item's first hold, the item being exercise n of total.
-func (it RoutineItem) step(n, total int) Step {
+// step is the item's first hold.
+func (it RoutineItem) step() Step {
 	return Step{Kind: Exercise, ExerciseID: it.ExerciseID, Name: it.Name, Instructions: it.Instructions,
-		Cautions: it.Cautions, Exercise: n, Exercises: total, Rep: 1, Reps: it.Reps, Side: it.Side,
-		Duration: it.Hold, Rest: it.Rest, ServerTimed: it.ServerTimed}
+		Cautions: it.Cautions, Rep: 1, Reps: it.Reps, Side: it.Side, Duration: it.Hold, Rest: it.Rest,
+		ServerTimed: it.ServerTimed}
 }
 
 // steps expands the item from its first hold: Reps holds with Rest between them.

@@ -479,8 +479,6 @@ type planStep struct {
 	Name         string   `json:"name"`
 	Instructions string   `json:"instructions,omitempty"`
 	Cautions     []string `json:"cautions,omitempty"`
-	Exercise     int      `json:"exercise,omitempty"`
-	Exercises    int      `json:"exercises,omitempty"`
 	Rep          int      `json:"rep,omitempty"`
 	Reps         int      `json:"reps,omitempty"`
 	Side         string   `json:"side,omitempty"`
@@ -493,7 +491,7 @@ func encodePlan(p session.Plan) (string, error) {
 	steps := make([]planStep, len(p))
 	for i, s := range p {
 		steps[i] = planStep{Kind: s.Kind.String(), ExerciseID: s.ExerciseID, Name: s.Name, Instructions: s.Instructions,
-			Cautions: s.Cautions, Exercise: s.Exercise, Exercises: s.Exercises, Rep: s.Rep, Reps: s.Reps, Side: s.Side,
+			Cautions: s.Cautions, Rep: s.Rep, Reps: s.Reps, Side: s.Side,
 			DurationNS: int64(s.Duration), RestNS: int64(s.Rest), ServerTimed: s.ServerTimed}
 	}
 	b, err := json.Marshal(steps)
@@ -512,7 +510,7 @@ func decodePlan(data string) (session.Plan, error) {
 			return nil, fmt.Errorf("plan step %d: %w", i+1, err)
 		}
 		plan[i] = session.Step{Kind: kind, ExerciseID: s.ExerciseID, Name: s.Name, Instructions: s.Instructions,
-			Cautions: s.Cautions, Exercise: s.Exercise, Exercises: s.Exercises, Rep: s.Rep, Reps: s.Reps, Side: s.Side,
+			Cautions: s.Cautions, Rep: s.Rep, Reps: s.Reps, Side: s.Side,
 			Duration: time.Duration(s.DurationNS), Rest: time.Duration(s.RestNS), ServerTimed: s.ServerTimed}
 	}
 	return plan, nil
