@@ -264,7 +264,7 @@ func statsEmbed(name string, v storage.StatsView) *discordgo.MessageEmbed {
 			inline("Solo days", fmt.Sprint(v.SoloDays)),
 		},
 		Image:  &discordgo.MessageEmbedImage{URL: "attachment://" + heatmapFile},
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The last %d weeks, Monday on top; today is outlined.", storage.StatsWeeks)},
+		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The last %d weeks; the brightest green is your busiest day.", storage.StatsWeeks)},
 	}
 }
 
