@@ -13,12 +13,14 @@ const MaxChoices = 25
 const maxChoiceName = 100
 
 // Match tiers, best first. Within the fuzzy tiers each edit costs fuzzyEditCost, so one typo
-// still outranks two.
+// still outranks two. The fuzzy tiers (scoreFuzzyTokens and below) are a fallback: see
+// closestOnly.
 const (
 	scoreExact         = 100
 	scorePrefix        = 90 // "chi" -> "childs pose"
 	scoreCompactPrefix = 85 // "deadhang" -> "dead hang"
 	scoreTokenPrefix   = 80 // "t spine" -> "t spine extension", "pose child"
+	scoreStemPrefix    = 75 // "hangs", "hanging" -> "dead hang"
 	scoreFuzzyTokens   = 60 // "cat strech" -> "cat stretch"
 	scoreFuzzyCompact  = 55 // "deadhnag" -> "dead hang"
 	fuzzyEditCost      = 10
@@ -62,6 +64,7 @@ type searchText struct {
 	compact string   // without spaces: "childspose"
 	runes   []rune   // compact as runes, for edit distances
 	tokens  [][]rune // words: "childs", "pose"
+	stems   [][]rune // words without a plural or -ing ending ("hangs" -> "hang"); nil if none has one
 }
 
 func newSearchText(s string) searchText {
@@ -69,10 +72,45 @@ func newSearchText(s string) searchText {
 	compact := strings.ReplaceAll(text, " ", "")
 	words := strings.Fields(text)
 	tokens := make([][]rune, len(words))
+	var stems [][]rune
 	for i, w := range words {
 		tokens[i] = []rune(w)
+		if s, ok := stem(tokens[i]); ok {
+			if stems == nil {
+				stems = slices.Clone(tokens[:i])
+			}
+			stems = append(stems, s)
+		} else if stems != nil {
+			stems = append(stems, tokens[i])
+		}
 	}
-	return searchText{text: text, compact: compact, runes: []rune(compact), tokens: tokens}
+	return searchText{text: text, compact: compact, runes: []rune(compact), tokens: tokens, stems: stems}
+}
+
+// stem drops an English plural or -ing ending from a word ("hangs", "hanging" -> "hang";
+// "stretches" -> "stretch"), so a query in another form of a word finds it without the
+// typo tolerance, which would find other words first ("hangs" is one letter from "hands").
+// It leaves short words alone, and reports false when the word has no such ending or what
+// is left has no vowel ("string" is not "str").
+func stem(w []rune) ([]rune, bool) {
+	s := string(w)
+	var cut int
+	switch {
+	case len(w) >= 6 && strings.HasSuffix(s, "ing"):
+		cut = 3
+	case len(w) >= 5 && (strings.HasSuffix(s, "ches") || strings.HasSuffix(s, "shes") ||
+		strings.HasSuffix(s, "sses") || strings.HasSuffix(s, "xes")):
+		cut = 2
+	case len(w) >= 4 && strings.HasSuffix(s, "s") && !strings.HasSuffix(s, "ss"):
+		cut = 1
+	default:
+		return nil, false
+	}
+	root := w[:len(w)-cut]
+	if !slices.ContainsFunc(root, func(r rune) bool { return strings.ContainsRune("aeiouy", r) }) {
+		return nil, false
+	}
+	return root, true
 }
 
 // searchKey is one name an item answers to.
@@ -182,7 +220,29 @@ func rank(query string, n int, itemLists ...[]searchItem) []hit {
 		}
 	}
 	slices.SortStableFunc(hits, func(a, b hit) int { return b.score - a.score })
+	hits = closestOnly(hits)
 	return hits[:min(n, len(hits))]
+}
+
+// closestOnly keeps, of hits sorted best first, those worth offering. Typo tolerance is a
+// fallback: when some item matches the query as typed (by prefix or by words), an item
+// that only matches with an edit is another word, not a typo ("hang" is a word of Dead
+// hang, and one letter from "hands-on traction"; "ball" one from "balasana"), and is left
+// out. When only edits match, only the items needing the fewest edits are kept.
+func closestOnly(hits []hit) []hit {
+	if len(hits) == 0 {
+		return hits
+	}
+	least := scoreFuzzyTokens + 1
+	if best := hits[0].score; best <= scoreFuzzyTokens {
+		least = best - fuzzyEditCost + 1 // the same number of edits, an alias or not
+	}
+	for i, h := range hits {
+		if h.score < least {
+			return hits[:i]
+		}
+	}
+	return hits
 }
 
 // scoreItem is the best score over the item's keys; on a tie the earlier key wins.
@@ -212,6 +272,8 @@ func scoreKey(q *searchText, k *searchKey) int {
 		return scoreCompactPrefix
 	case tokensArePrefixes(q.tokens, k.tokens):
 		return scoreTokenPrefix
+	case q.stems != nil && tokensArePrefixes(q.stems, k.tokens):
+		return scoreStemPrefix
 	}
 	if edits, ok := fuzzyTokenEdits(q.tokens, k.tokens); ok {
 		return scoreFuzzyTokens - fuzzyEditCost*edits

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -67,7 +68,23 @@ func notFound(kind, query string, suggestions []string, hint string) error {
 	if len(suggestions) == 0 {
 		return Userf("No %s called \"%s\". %s", kind, shown, hint)
 	}
-	return Userf("No %s called \"%s\". Did you mean: %s?", kind, shown, strings.Join(suggestions, ", "))
+	if list, ok := inlineNames(suggestions); ok {
+		return Userf("No %s called \"%s\". Did you mean: %s?", kind, shown, list)
+	}
+	return Userf("No %s called \"%s\". Did you mean one of these?\n- %s", kind, shown, strings.Join(suggestions, "\n- "))
+}
+
+// inlineNames lists names on one line so that each stays one: with commas, unless a name
+// has a comma of its own ("Exercise-ball stretch, face down"); then with " · ", unless a
+// name has that too, and then it reports false.
+func inlineNames(names []string) (string, bool) {
+	for _, sep := range []string{", ", " · "} {
+		mark := strings.TrimSpace(sep)
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, mark) }) {
+			return strings.Join(names, sep), true
+		}
+	}
+	return "", false
 }
 
 // discordChoices turns catalog choices into slash-command choices.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -30,9 +31,14 @@ const (
 // it shows the stored value.
 type setting struct {
 	option *discordgo.ApplicationCommandOption
-	// apply checks the option's value and returns the change it makes.
-	apply func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error)
-	show  func(storage.GuildSettings) string
+	// apply checks the option's value and returns the change it makes; now is when the
+	// request was received.
+	apply func(o *discordgo.ApplicationCommandInteractionDataOption, now time.Time) (func(*storage.GuildSettings), error)
+	show  func(g storage.GuildSettings, now time.Time) string
+	// clear, for a setting that can be unset with /settings clear:, unsets it; label
+	// names the choice.
+	clear func(*storage.GuildSettings)
+	label string
 }
 
 func settingsList() []setting {
@@ -40,57 +46,64 @@ func settingsList() []setting {
 	return []setting{
 		{
 			option: zoneOption("timezone", "The server's time zone, for members who set none", false),
-			apply: func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+			apply: func(o *discordgo.ApplicationCommandInteractionDataOption, now time.Time) (func(*storage.GuildSettings), error) {
 				text, _ := o.Value.(string)
-				name, err := resolveZoneName(text)
+				name, err := resolveZoneName(text, now)
 				return func(g *storage.GuildSettings) { g.Timezone = name }, err
 			},
-			show: func(g storage.GuildSettings) string {
+			show: func(g storage.GuildSettings, now time.Time) string {
 				if g.Timezone == "" {
 					return "not set (the bot's default applies)"
 				}
-				return g.Timezone
+				if note := fixedZoneNote(g.Timezone, now); note != "" {
+					return zoneShown(g.Timezone) + "\n" + note
+				}
+				return zoneShown(g.Timezone)
 			},
+			clear: func(g *storage.GuildSettings) { g.Timezone = "" },
+			label: "timezone: back to the bot's default",
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "day-start-hour",
 				Description: "Hour (0-23) a day starts; e.g. 4 counts 00:00-03:59 for the evening before",
 				MinValue:    &zero, MaxValue: dayStartMax},
 			apply: intSetting(0, dayStartMax, func(g *storage.GuildSettings, v int) { g.DayStartHour = v }),
-			show:  func(g storage.GuildSettings) string { return fmt.Sprintf("%02d:00", g.DayStartHour) },
+			show:  func(g storage.GuildSettings, _ time.Time) string { return fmt.Sprintf("%02d:00", g.DayStartHour) },
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "solo-logs",
 				Description: "Whether solo practice logged with /done counts"},
 			apply: boolSetting(func(g *storage.GuildSettings, v bool) { g.SoloLogs = v }),
-			show:  func(g storage.GuildSettings) string { return onOff(g.SoloLogs) },
+			show:  func(g storage.GuildSettings, _ time.Time) string { return onOff(g.SoloLogs) },
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "freezes",
 				Description: "Whether streaks earn freezes that cover a missed day"},
 			apply: boolSetting(func(g *storage.GuildSettings, v bool) { g.Freezes = v }),
-			show:  func(g storage.GuildSettings) string { return onOff(g.Freezes) },
+			show:  func(g storage.GuildSettings, _ time.Time) string { return onOff(g.Freezes) },
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole, Name: "host-role",
 				Description: "A role whose members may control anyone's group session"},
-			apply: func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+			apply: func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*storage.GuildSettings), error) {
 				id, _ := o.Value.(string)
 				return func(g *storage.GuildSettings) { g.HostRoleID = id }, nil
 			},
-			show: func(g storage.GuildSettings) string {
+			show: func(g storage.GuildSettings, _ time.Time) string {
 				if g.HostRoleID == "" {
 					return "none (Manage Messages still controls sessions)"
 				}
 				return "<@&" + g.HostRoleID + ">"
 			},
+			clear: func(g *storage.GuildSettings) { g.HostRoleID = "" },
+			label: "host-role: none, only Manage Messages controls sessions",
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "server-streak-threshold",
 				Description: "Members (1-100) a day's group sessions need for the server streak",
 				MinValue:    &one, MaxValue: serverStreakThreshMax},
 			apply: intSetting(1, serverStreakThreshMax, func(g *storage.GuildSettings, v int) { g.ServerStreakThreshold = v }),
-			show:  func(g storage.GuildSettings) string { return plural(g.ServerStreakThreshold, "member") },
+			show:  func(g storage.GuildSettings, _ time.Time) string { return plural(g.ServerStreakThreshold, "member") },
 		},
 	}
 }
@@ -112,8 +125,8 @@ func checkHostRole(req *Request) error {
 
 // intSetting reads an integer option within [lo, hi]; Discord enforces the range too,
 // but the bot does not rely on it.
-func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
-	return func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discordgo.ApplicationCommandInteractionDataOption, time.Time) (func(*storage.GuildSettings), error) {
+	return func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*storage.GuildSettings), error) {
 		f, ok := o.Value.(float64)
 		v := int(f)
 		if !ok || float64(v) != f || v < lo || v > hi {
@@ -123,8 +136,8 @@ func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discord
 	}
 }
 
-func boolSetting(set func(*storage.GuildSettings, bool)) func(*discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
-	return func(o *discordgo.ApplicationCommandInteractionDataOption) (func(*storage.GuildSettings), error) {
+func boolSetting(set func(*storage.GuildSettings, bool)) func(*discordgo.ApplicationCommandInteractionDataOption, time.Time) (func(*storage.GuildSettings), error) {
+	return func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*storage.GuildSettings), error) {
 		v, ok := o.Value.(bool)
 		if !ok {
 			return nil, Userf("%s is true or false.", o.Name)
@@ -154,6 +167,7 @@ func settingsCommand(store guildSettingsStore) Command {
 	for _, s := range list {
 		def.Options = append(def.Options, s.option)
 	}
+	def.Options = append(def.Options, clearOption(list))
 	return inServer(Command{
 		Definition: def,
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
@@ -166,7 +180,7 @@ func settingsCommand(store guildSettingsStore) Command {
 			return changeSettings(ctx, store, list, req)
 		},
 		Complete: func(_ context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			return completeZones(req.String(req.Focused)), nil
+			return completeZones(req.String(req.Focused), req.Received), nil
 		},
 		Private: true,
 	})
@@ -182,15 +196,20 @@ func changeSettings(ctx context.Context, store guildSettingsStore, list []settin
 		if !ok {
 			continue
 		}
-		change, err := s.apply(o)
+		change, err := s.apply(o, req.Received)
 		if err != nil {
 			return nil, err
 		}
 		changes, changed = append(changes, change), append(changed, s)
 	}
+	if s, ok, err := settingToClear(list, req); err != nil {
+		return nil, err
+	} else if ok {
+		changes, changed = append(changes, s.clear), append(changed, s)
+	}
 	if len(changes) == 0 {
 		g, err := store.GuildSettings(ctx, req.GuildID)
-		return settingsReply("Server settings", list, g), err
+		return settingsReply("Server settings", list, g, req.Received), err
 	}
 	g, err := store.UpdateGuildSettings(ctx, req.GuildID, func(g *storage.GuildSettings) {
 		for _, change := range changes {
@@ -207,13 +226,47 @@ func changeSettings(ctx context.Context, store guildSettingsStore, list []settin
 			return nil, err
 		}
 	}
-	return settingsReply("Settings changed", changed, g), nil
+	return settingsReply("Settings changed", changed, g, req.Received), nil
 }
 
-func settingsReply(title string, list []setting, g storage.GuildSettings) *Reply {
+// clearOptionName is the /settings option that unsets a setting.
+const clearOptionName = "clear"
+
+// clearOption offers the settings that can be unset, by their option names.
+func clearOption(list []setting) *discordgo.ApplicationCommandOption {
+	o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: clearOptionName,
+		Description: "Unset a setting: the server's time zone or the host role"}
+	for _, s := range list {
+		if s.clear != nil {
+			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: s.label, Value: s.option.Name})
+		}
+	}
+	return o
+}
+
+// settingToClear is the setting the clear option names, if it was given. Setting and
+// clearing the same setting at once is refused.
+func settingToClear(list []setting, req *Request) (setting, bool, error) {
+	name := req.String(clearOptionName)
+	if name == "" {
+		return setting{}, false, nil
+	}
+	for _, s := range list {
+		if s.option.Name != name || s.clear == nil {
+			continue
+		}
+		if _, both := req.Options[name]; both {
+			return setting{}, false, Userf("Set %s or clear it, not both.", name)
+		}
+		return s, true, nil
+	}
+	return setting{}, false, Userf("Only the time zone and the host role can be cleared.")
+}
+
+func settingsReply(title string, list []setting, g storage.GuildSettings, now time.Time) *Reply {
 	lines := make([]string, len(list))
 	for i, s := range list {
-		lines[i] = fmt.Sprintf("**%s:** %s", s.option.Name, s.show(g))
+		lines[i] = fmt.Sprintf("**%s:** %s", s.option.Name, s.show(g, now))
 	}
 	return &Reply{Embeds: []*discordgo.MessageEmbed{{Title: title, Description: strings.Join(lines, "\n"), Color: helpColor}}, Ephemeral: true}
 }

@@ -59,3 +59,69 @@ func TestHostRoleRefusesEveryone(t *testing.T) {
 		})
 	}
 }
+
+func TestSettingsClearUnsetsZoneAndHostRole(t *testing.T) {
+	tests := []struct {
+		name      string
+		opts      []*option
+		wantZone  string
+		wantRole  string
+		want      []string
+		wantError string
+	}{
+		{name: "the zone", opts: []*option{str("clear", "timezone")}, wantRole: "42",
+			want: []string{"Settings changed", "timezone:** not set"}},
+		{name: "the host role", opts: []*option{str("clear", "host-role")}, wantZone: "Europe/Berlin",
+			want: []string{"host-role:** none"}},
+		{name: "beside another setting", opts: []*option{str("clear", "host-role"), boolean("solo-logs", false)}, wantZone: "Europe/Berlin",
+			want: []string{"host-role:** none", "solo-logs:** off"}},
+		{name: "set and clear at once", opts: []*option{str("clear", "timezone"), str("timezone", "Asia/Tokyo")},
+			wantZone: "Europe/Berlin", wantRole: "42", wantError: "Set timezone or clear it, not both."},
+		{name: "something that can't be cleared", opts: []*option{str("clear", "freezes")},
+			wantZone: "Europe/Berlin", wantRole: "42", wantError: "Only the time zone and the host role can be cleared."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := &settingsStub{settings: storage.DefaultGuildSettings("g1")}
+			store.settings.Timezone, store.settings.HostRoleID = "Europe/Berlin", "42"
+			req := request("", tt.opts...)
+			req.Member.Permissions = discordgo.PermissionManageGuild
+			r, err := settingsCommand(store).Handle(context.Background(), req)
+			if store.settings.Timezone != tt.wantZone || store.settings.HostRoleID != tt.wantRole {
+				t.Errorf("zone %q, host role %q afterwards; want %q, %q", store.settings.Timezone, store.settings.HostRoleID, tt.wantZone, tt.wantRole)
+			}
+			if checkAnswer(t, err, tt.wantError) {
+				checkText(t, replyText(r), tt.want, nil)
+			}
+		})
+	}
+	var clear *discordgo.ApplicationCommandOption
+	for _, o := range settingsCommand(&settingsStub{}).Definition.Options {
+		if o.Name == "clear" {
+			clear = o
+		}
+	}
+	if clear == nil || len(clear.Choices) != 2 || clear.Choices[0].Value != "timezone" || clear.Choices[1].Value != "host-role" {
+		t.Fatalf("clear option %+v, want the choices timezone and host-role", clear)
+	}
+	for _, c := range clear.Choices {
+		if len(c.Name) > choiceNameMax {
+			t.Errorf("choice name %q is too long", c.Name)
+		}
+	}
+}
+
+func TestSettingsShowAFixedServerZoneWithANote(t *testing.T) {
+	store := &settingsStub{settings: storage.DefaultGuildSettings("g1")}
+	req := request("", str("timezone", "UTC+2"))
+	req.Member.Permissions = discordgo.PermissionManageGuild
+	req.Received = winter
+	r, err := settingsCommand(store).Handle(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store.settings.Timezone != "Etc/GMT-2" {
+		t.Errorf("stored %q, want Etc/GMT-2", store.settings.Timezone)
+	}
+	checkText(t, replyText(r), []string{"timezone:** UTC+02:00", "fixed offset", "A city follows daylight saving"}, nil)
+}

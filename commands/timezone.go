@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -32,67 +34,98 @@ func zoneKey(s string) string {
 	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", "_"))
 }
 
-// foldedZone is a listed zone with its name folded for matching.
-type foldedZone struct {
-	name, key string
-	city      string // the last part of key: "new_york" of "america/new_york"
+// zoneWords folds a city or abbreviation: lower case, every run of other characters than
+// letters and digits one space ("St. Petersburg" and "st petersburg" agree, as do
+// "new_york" and "New York").
+func zoneWords(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
 }
 
-func foldedZones() []foldedZone {
-	names := zoneNames()
-	out := make([]foldedZone, len(names))
-	for i, name := range names {
+// zoneEntry is one name a zone is found by: a listed zone's own name, or a city of
+// cityZones.
+type zoneEntry struct {
+	zone string // the zone's name, as the database spells it
+	key  string // zoneKey of the zone's name, "" for a city alias
+	city string // zoneWords of the city: "new york" of America/New_York, "san francisco"
+	via  string // the alias as written ("San Francisco"), "" for a listed zone
+}
+
+// zoneEntries are the listed zones in list order, then the city aliases.
+var zoneEntries = sync.OnceValue(func() []zoneEntry {
+	var out []zoneEntry
+	for _, name := range zoneNames() {
 		key := zoneKey(name)
-		out[i] = foldedZone{name: name, key: key, city: key[strings.LastIndex(key, "/")+1:]}
+		out = append(out, zoneEntry{zone: name, key: key, city: zoneWords(key[strings.LastIndex(key, "/")+1:])})
+	}
+	for _, c := range cityZones {
+		out = append(out, zoneEntry{zone: c.zone, city: zoneWords(c.city), via: c.city})
 	}
 	return out
+})
+
+// zoneMatch is a zone found for a query, and the alias it was found by ("" for its own name).
+type zoneMatch struct {
+	zone, via string
 }
 
-// rankZones returns up to limit zone names by score, highest first (list order among
-// equals), leaving out those scoring below least.
-func rankZones(limit int, least float64, score func(foldedZone) float64) []string {
+// rankZones returns up to limit zones by score, highest first (entry order among equals),
+// each once, leaving out those scoring below least.
+func rankZones(limit int, least float64, score func(zoneEntry) float64) []zoneMatch {
 	type scored struct {
-		name  string
+		zoneMatch
 		score float64
 	}
 	var found []scored
-	for _, z := range foldedZones() {
-		if s := score(z); s >= least {
-			found = append(found, scored{z.name, s})
+	for _, e := range zoneEntries() {
+		if s := score(e); s >= least {
+			found = append(found, scored{zoneMatch{e.zone, e.via}, s})
 		}
 	}
 	slices.SortStableFunc(found, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
-	out := make([]string, 0, min(limit, len(found)))
-	for _, f := range found[:min(limit, len(found))] {
-		out = append(out, f.name)
+	out := make([]zoneMatch, 0, min(limit, len(found)))
+	seen := map[string]bool{}
+	for _, f := range found {
+		if len(out) == limit {
+			break
+		}
+		if !seen[f.zone] {
+			seen[f.zone] = true
+			out = append(out, f.zoneMatch)
+		}
 	}
 	return out
 }
 
-// matchZones returns up to limit zone names matching query, best first: the city
-// starting with it, then the name starting with it, then the name containing it. An empty
-// query matches every name.
-func matchZones(query string, limit int) []string {
-	q := zoneKey(query)
-	return rankZones(limit, 1, func(z foldedZone) float64 {
+// matchZones returns up to limit zones matching query, best first: the city it names, the
+// city starting with it, then the zone name starting with it, then the name containing
+// it. An empty query matches every listed zone.
+func matchZones(query string, limit int) []zoneMatch {
+	q, words := zoneKey(query), zoneWords(query)
+	return rankZones(limit, 1, func(e zoneEntry) float64 {
 		switch {
-		case strings.HasPrefix(z.city, q):
+		case words != "" && e.city == words:
+			return 4
+		case strings.HasPrefix(e.city, words) && (words != "" || e.key != ""):
 			return 3
-		case strings.HasPrefix(z.key, q):
+		case e.key == "":
+			return 0
+		case strings.HasPrefix(e.key, q):
 			return 2
-		case strings.Contains(z.key, q):
+		case strings.Contains(e.key, q):
 			return 1
 		}
 		return 0
 	})
 }
 
-// closestZones returns up to limit zone names most alike to a name that matched nothing,
-// by the letter pairs they share (so typos and swapped letters still find the zone).
-func closestZones(query string, limit int) []string {
+// closestZones returns up to limit zones most alike to a name that matched nothing, by the
+// letter pairs they share (so typos and swapped letters still find the zone).
+func closestZones(query string, limit int) []zoneMatch {
 	q := letterPairs(zoneKey(query))
-	return rankZones(limit, minZoneSimilarity, func(z foldedZone) float64 {
-		return max(similarity(q, letterPairs(z.key)), similarity(q, letterPairs(z.city)))
+	return rankZones(limit, minZoneSimilarity, func(e zoneEntry) float64 {
+		return max(similarity(q, letterPairs(e.key)), similarity(q, letterPairs(strings.ReplaceAll(e.city, " ", "_"))))
 	})
 }
 
@@ -126,49 +159,223 @@ func similarity(a, b map[string]int) float64 {
 	return 2 * float64(shared) / float64(total)
 }
 
-// resolveZoneName returns the zone name a member typed, spelled as the zone database
-// spells it, or a user error with the closest names.
-func resolveZoneName(typed string) (string, error) {
-	key := zoneKey(typed)
-	for _, name := range zoneNames() {
-		if zoneKey(name) == key {
+// loadZone loads a zone by name, once per name: autocomplete shows the time in 25 zones
+// on every keystroke.
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := loadedZones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := streak.ResolveZone(name, "", "")
+	if err != nil {
+		return nil, err
+	}
+	loadedZones.Store(name, loc)
+	return loc, nil
+}
+
+var loadedZones sync.Map // name -> *time.Location
+
+// resolveZoneName returns the zone a member typed, spelled as the zone database spells it,
+// or a user error that says what to type instead. It accepts a zone's name, a city (the
+// last part of a zone's name, or one of cityZones), an abbreviation (abbreviationZones and
+// fixedZones), and a UTC offset of whole hours ("UTC+2" is Etc/GMT-2). now is when the
+// member asked: an offset with minutes is answered with the zones at that offset then.
+func resolveZoneName(typed string, now time.Time) (string, error) {
+	key, words := zoneKey(typed), zoneWords(typed)
+	if key == "" {
+		return "", Userf("Type a time zone: a city such as Berlin or New York, or an offset such as UTC+2.")
+	}
+	for _, e := range zoneEntries() {
+		if e.key == key {
+			return e.zone, nil
+		}
+	}
+	if offset, ok := parseOffset(typed); ok {
+		if name, ok := offsetZone(offset); ok {
 			return name, nil
+		}
+		return "", offsetWithMinutes(offset, now)
+	}
+	if f, ok := fixedZones[words]; ok {
+		return f.name, nil
+	}
+	if name, ok := abbreviationZones[words]; ok {
+		return name, nil
+	}
+	if a, ok := ambiguousZones[words]; ok {
+		return "", Userf("%s can mean %s, so it names no zone: type your city, or pick one of %s.",
+			strings.ToUpper(words), a.meaning, strings.Join(a.zones, ", "))
+	}
+	for _, e := range zoneEntries() {
+		if words != "" && e.city == words {
+			return e.zone, nil
 		}
 	}
 	// Names outside the list (old links such as Asia/Calcutta) are still valid zones.
-	if _, err := streak.ResolveZone(strings.TrimSpace(typed), "", ""); err == nil && key != "" {
-		return strings.TrimSpace(typed), nil
+	name := strings.TrimSpace(typed)
+	if _, err := loadZone(name); err == nil && name != "Factory" {
+		return name, nil
 	}
 	suggestions := matchZones(typed, suggestionsShown)
 	if len(suggestions) == 0 {
 		suggestions = closestZones(typed, suggestionsShown)
 	}
-	return "", notFound("time zone", typed, suggestions, "Start typing a city, such as Berlin or New York, and pick a zone from the list.")
+	shown := make([]string, len(suggestions))
+	for i, m := range suggestions {
+		shown[i] = m.zone
+		if m.via != "" {
+			shown[i] += " (" + m.via + ")"
+		}
+	}
+	return "", notFound("time zone", typed, shown, "Start typing a city, such as Berlin or New York, and pick a zone from the list.")
 }
 
-// completeZones answers autocomplete for a zone option.
-func completeZones(query string) []*discordgo.ApplicationCommandOptionChoice {
-	names := matchZones(query, render.ChoicesMax)
-	out := make([]*discordgo.ApplicationCommandOptionChoice, len(names))
-	for i, n := range names {
-		out[i] = &discordgo.ApplicationCommandOptionChoice{Name: strings.ReplaceAll(n, "_", " "), Value: n}
+// offsetWithMinutes answers an offset such as UTC+5:30, which the zone database has no
+// fixed zone for, with the zones at that offset now.
+func offsetWithMinutes(offset int, now time.Time) error {
+	zones := zonesAtOffset(offset, now, suggestionsShown)
+	if len(zones) == 0 {
+		return Userf("No zone is at %s now: type your city instead.", offsetLabel(offset))
+	}
+	return Userf("%s has no fixed zone of its own: type your city, or pick one of the zones at %s now: %s.",
+		offsetLabel(offset), offsetLabel(offset), strings.Join(zones, ", "))
+}
+
+// zonesAtOffset returns up to limit listed zones whose offset at now is offset, the
+// well-known ones first.
+func zonesAtOffset(offset int, now time.Time, limit int) []string {
+	var out []string
+	for _, names := range [][]string{wellKnownZones, zoneNames()} {
+		for _, name := range names {
+			if len(out) == limit {
+				return out
+			}
+			if loc, err := loadZone(name); err == nil && offsetAt(loc, now) == offset && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
 	}
 	return out
+}
+
+// zoneShown names a zone for members: an Etc/GMT±N zone by its offset ("UTC+02:00"),
+// whose database name has the sign reversed; any other by its name.
+func zoneShown(name string) string {
+	if offset, ok := etcOffset(name); ok {
+		return offsetLabel(offset)
+	}
+	return name
+}
+
+// localClock describes the time now in a zone, so a member can check they chose right.
+func localClock(name string, now time.Time) string {
+	loc, err := loadZone(name)
+	if err != nil {
+		return name
+	}
+	return fmt.Sprintf("%s (it is %s there now)", zoneShown(name), now.In(loc).Format("Mon 15:04"))
+}
+
+// fixedZoneNote warns about a zone that keeps one offset all year although it names no
+// place: an offset (Etc/GMT-2) or a fixed abbreviation (EST). Members in places that
+// change their clocks for summer would count their days an hour off half the year. It is
+// "" for any other zone.
+func fixedZoneNote(name string, now time.Time) string {
+	for _, f := range fixedZones {
+		if f.name == name {
+			loc, err := loadZone(name)
+			if err != nil {
+				return ""
+			}
+			return fmt.Sprintf("Note: %s is %s all year: it never changes for summer time. %s",
+				name, offsetLabel(offsetAt(loc, now)), f.hint)
+		}
+	}
+	offset, ok := etcOffset(name)
+	if !ok {
+		return ""
+	}
+	note := fmt.Sprintf("Note: %s is a fixed offset. A city follows daylight saving and an offset does not: "+
+		"if your clocks change for summer, pick your city instead", offsetLabel(offset))
+	if zones := zonesAtOffset(offset, now, 3); len(zones) > 0 {
+		note += fmt.Sprintf(" (at %s now: %s)", offsetLabel(offset), strings.Join(zones, ", "))
+	}
+	return note + "."
+}
+
+// completeZones answers autocomplete for a zone option: the zone an offset or abbreviation
+// names first, then the zones whose city or name matches. Each choice shows the zone's
+// offset and local time at now, the moment of the request.
+func completeZones(query string, now time.Time) []*discordgo.ApplicationCommandOptionChoice {
+	var matches []zoneMatch
+	add := func(ms ...zoneMatch) {
+		for _, m := range ms {
+			if !slices.ContainsFunc(matches, func(x zoneMatch) bool { return x.zone == m.zone }) {
+				matches = append(matches, m)
+			}
+		}
+	}
+	words := zoneWords(query)
+	if offset, ok := parseOffset(query); ok {
+		if name, ok := offsetZone(offset); ok {
+			add(zoneMatch{zone: name})
+		}
+		for _, name := range zonesAtOffset(offset, now, render.ChoicesMax) {
+			add(zoneMatch{zone: name})
+		}
+	}
+	if f, ok := fixedZones[words]; ok {
+		add(zoneMatch{zone: f.name}, zoneMatch{zone: f.usual})
+	}
+	if name, ok := abbreviationZones[words]; ok {
+		add(zoneMatch{zone: name, via: strings.ToUpper(words)})
+	}
+	if a, ok := ambiguousZones[words]; ok {
+		for _, name := range a.zones {
+			add(zoneMatch{zone: name, via: strings.ToUpper(words) + "?"})
+		}
+	}
+	add(matchZones(query, render.ChoicesMax)...)
+	matches = matches[:min(len(matches), render.ChoicesMax)]
+	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(matches))
+	for _, m := range matches {
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: zoneChoiceName(m, now), Value: m.zone})
+	}
+	return out
+}
+
+// choiceNameMax is Discord's limit on an autocomplete choice's name, in characters.
+const choiceNameMax = 100
+
+// zoneChoiceName is a zone as autocomplete lists it: "Europe/Berlin · UTC+01:00 · 14:05",
+// "America/Los Angeles (San Francisco) · UTC-08:00 · 05:05", "UTC+02:00 · fixed, no summer
+// time · 15:05".
+func zoneChoiceName(m zoneMatch, now time.Time) string {
+	loc, err := loadZone(m.zone)
+	if err != nil {
+		return render.Truncate(m.zone, choiceNameMax)
+	}
+	offset, clock := offsetAt(loc, now), now.In(loc).Format("15:04")
+	var name string
+	switch _, etc := etcOffset(m.zone); {
+	case etc:
+		name = fmt.Sprintf("%s · fixed, no summer time · %s", offsetLabel(offset), clock)
+	case fixedZoneNote(m.zone, now) != "":
+		name = fmt.Sprintf("%s · %s all year, no summer time · %s", m.zone, offsetLabel(offset), clock)
+	default:
+		name = strings.ReplaceAll(m.zone, "_", " ")
+		if m.via != "" {
+			name += " (" + m.via + ")"
+		}
+		name = fmt.Sprintf("%s · %s · %s", name, offsetLabel(offset), clock)
+	}
+	return render.Truncate(name, choiceNameMax)
 }
 
 // zoneOption is a string option naming a zone, with autocomplete.
 func zoneOption(name, description string, required bool) *discordgo.ApplicationCommandOption {
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
 		Description: description, Required: required, Autocomplete: true, MaxLength: queryMax}
-}
-
-// localClock describes the time now in a zone, so a member can check they chose right.
-func localClock(name string, now time.Time) string {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return name
-	}
-	return fmt.Sprintf("%s (it is %s there now)", name, now.In(loc).Format("Mon 15:04"))
 }
 
 // memberSettingsStore changes a member's own settings.
@@ -178,29 +385,106 @@ type memberSettingsStore interface {
 
 var _ memberSettingsStore = (*storage.DB)(nil)
 
-// timezoneCommand is /timezone zone:<autocomplete>: the zone the member's days count in.
-// Changing it never breaks or doubles a streak (see streak.NewCredit).
-func timezoneCommand(store memberSettingsStore) Command {
+// timezoneStore reads and changes a member's zone, and reads the server's.
+type timezoneStore interface {
+	memberSettingsStore
+	settingsReader
+	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
+}
+
+var _ timezoneStore = (*storage.DB)(nil)
+
+// timezoneCommand is /timezone [zone] [clear]: the zone the member's days count in. zone
+// sets it, clear unsets it (the server's zone applies again), neither shows it. Changing
+// it never breaks or doubles a streak (see streak.NewCredit).
+func timezoneCommand(store timezoneStore) Command {
 	return inServer(Command{
 		Definition: &discordgo.ApplicationCommand{
 			Name:        "timezone",
 			Description: "Set your time zone, so your streak counts your own days",
-			Options:     []*discordgo.ApplicationCommandOption{zoneOption("zone", "Your time zone; type a city to search", true)},
+			Options: []*discordgo.ApplicationCommandOption{
+				zoneOption("zone", "Your city, zone, abbreviation (PST) or offset (UTC+2); type to search", false),
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "clear",
+					Description: "Unset your time zone: your days count in the server's zone again"},
+			},
 		},
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
-			name, err := resolveZoneName(req.String("zone"))
+			typed, clear := req.String("zone"), req.Bool("clear", false)
+			switch {
+			case typed != "" && clear:
+				return nil, Userf("Give a zone or clear:True, not both.")
+			case clear:
+				return clearMemberZone(ctx, store, req)
+			case typed == "":
+				return showMemberZone(ctx, store, req)
+			}
+			name, err := resolveZoneName(typed, req.Received)
 			if err != nil {
 				return nil, err
 			}
 			if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *storage.MemberSettings) { m.Timezone = name }); err != nil {
 				return nil, err
 			}
-			return Message(true, "Your time zone is now "+localClock(name, req.Received)+
-				". Your days count there from now on; your streak carries over."), nil
+			lines := []string{"Your time zone is now " + localClock(name, req.Received) +
+				". Your days count there from now on; your streak carries over."}
+			if note := fixedZoneNote(name, req.Received); note != "" {
+				lines = append(lines, note)
+			}
+			return Message(true, lines...), nil
 		},
 		Complete: func(_ context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			return completeZones(req.String(req.Focused)), nil
+			return completeZones(req.String(req.Focused), req.Received), nil
 		},
 		Private: true,
 	})
+}
+
+// serverZoneLine names the zone a member without one of their own counts days in.
+func serverZoneLine(ctx context.Context, store timezoneStore, req *Request) (string, error) {
+	g, err := store.GuildSettings(ctx, req.GuildID)
+	if err != nil {
+		return "", err
+	}
+	if g.Timezone == "" {
+		return "the bot's default zone (this server sets none)", nil
+	}
+	return "the server's zone, " + localClock(g.Timezone, req.Received), nil
+}
+
+// showMemberZone answers /timezone without options: the member's zone and how to change it.
+func showMemberZone(ctx context.Context, store timezoneStore, req *Request) (*Reply, error) {
+	m, err := store.MemberSettings(ctx, req.GuildID, req.Member.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m.Timezone != "" {
+		return Message(true, "Your time zone is "+localClock(m.Timezone, req.Received)+
+			". Change it with /timezone zone:, or unset it with /timezone clear:True."), nil
+	}
+	server, err := serverZoneLine(ctx, store, req)
+	if err != nil {
+		return nil, err
+	}
+	return Message(true, "You have set no time zone: your days count in "+server+
+		". Set yours with /timezone zone: and a city, such as Berlin or San Francisco."), nil
+}
+
+// clearMemberZone unsets the member's zone.
+func clearMemberZone(ctx context.Context, store timezoneStore, req *Request) (*Reply, error) {
+	m, err := store.MemberSettings(ctx, req.GuildID, req.Member.ID)
+	if err != nil {
+		return nil, err
+	}
+	server, err := serverZoneLine(ctx, store, req)
+	if err != nil {
+		return nil, err
+	}
+	if m.Timezone == "" {
+		return Message(true, "You had no time zone set, so nothing changed: your days count in "+server+"."), nil
+	}
+	if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *storage.MemberSettings) { m.Timezone = "" }); err != nil {
+		return nil, err
+	}
+	return Message(true, "Your time zone is unset. Your days count in "+server+
+		" from now on; your streak carries over."), nil
 }
