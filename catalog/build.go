@@ -75,15 +75,19 @@ func (c *Catalog) addSafety(es []entry[fileSafety]) error {
 			checkText(e.at, "title", what+" title", n.Title, maxNameLen),
 			checkLines(e.at, "body", what+" body", n.Body, maxBodyLines),
 			checkOptionalText(e.at, "every_exercise", what+" every_exercise", n.EveryExercise, maxLineLen),
+			checkOptionalText(e.at, "caution", what+" caution", n.Caution, maxLineLen),
 			c.checkSourceRefs(e.at, what, n.Sources),
 		); err != nil {
 			return err
+		}
+		if n.EveryExercise != "" && n.Caution != "" {
+			return e.at.fail("caution", "%s applies to every exercise (every_exercise), so no exercise refers to it and its caution would never show; remove one of them", what)
 		}
 		if n.EveryExercise != "" {
 			c.general = append(c.general, n.EveryExercise)
 		}
 		c.safety = append(c.safety, &SafetyNote{
-			ID: n.ID, Title: n.Title, Body: n.Body, EveryExercise: n.EveryExercise, Sources: n.Sources,
+			ID: n.ID, Title: n.Title, Body: n.Body, EveryExercise: n.EveryExercise, Caution: n.Caution, Sources: n.Sources,
 		})
 	}
 	return nil
@@ -157,7 +161,15 @@ func (c *Catalog) newExercise(e entry[fileExercise]) (*Exercise, error) {
 	); err != nil {
 		return nil, err
 	}
+	cautions, refs, err := c.resolveCautions(e.at, what, f.Cautions)
+	if err != nil {
+		return nil, err
+	}
 	dosage, err := parseDosages(e.at, what, f.Dosage, f.Sources)
+	if err != nil {
+		return nil, err
+	}
+	views, err := parseViews(e.at, what, f.Views, f.Sources)
 	if err != nil {
 		return nil, err
 	}
@@ -172,9 +184,67 @@ func (c *Catalog) newExercise(e entry[fileExercise]) (*Exercise, error) {
 		Steps:             f.Steps,
 		Dosage:            dosage,
 		Timed:             f.Timed == nil || *f.Timed,
-		Cautions:          f.Cautions,
+		Cautions:          cautions,
+		Safety:            refs,
+		Views:             views,
 		Sources:           f.Sources,
+		operator:          e.at.file != embeddedName,
 	}, nil
+}
+
+// resolveCautions turns an exercise's cautions list into the lines it shows. An item that is
+// a slug refers to a safety note and stands for that note's lines (SafetyNote.Lines); any
+// other item is a line of the exercise's own. So a caution shared by several exercises is
+// written once, in its note.
+func (c *Catalog) resolveCautions(at place, what string, items []string) (lines, refs []string, err error) {
+	for i, item := range items {
+		if !isSlug(item) {
+			lines = append(lines, item)
+			continue
+		}
+		n := c.safetyNote(item)
+		switch {
+		case n == nil:
+			return nil, nil, at.failItem("cautions", i, "%s caution %d refers to safety note %q, which does not exist; add it under safety or fix the id", what, i+1, item)
+		case n.EveryExercise != "":
+			return nil, nil, at.failItem("cautions", i, "%s caution %d refers to safety note %q, which applies to every exercise already; remove it here", what, i+1, item)
+		case slices.Contains(refs, item):
+			return nil, nil, at.failItem("cautions", i, "%s refers to safety note %q twice; remove one", what, item)
+		}
+		refs = append(refs, item)
+		lines = append(lines, n.Lines()...)
+	}
+	if len(lines) > maxCautions {
+		return nil, nil, at.fail("cautions", "%s has %d caution lines with its safety notes; keep it to %d", what, len(lines), maxCautions)
+	}
+	return lines, refs, nil
+}
+
+func (c *Catalog) safetyNote(id string) *SafetyNote {
+	for _, n := range c.safety {
+		if n.ID == id {
+			return n
+		}
+	}
+	return nil
+}
+
+// parseViews reads what each source says of an exercise; each must cite one of the
+// exercise's sources.
+func parseViews(at place, what string, fs []fileView, sources []string) ([]View, error) {
+	out := make([]View, len(fs))
+	for i, f := range fs {
+		vat := at.sub("views", i)
+		vwhat := fmt.Sprintf("%s view %d", what, i+1)
+		if err := checkText(vat, "text", vwhat+" text", f.Text, maxLineLen); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(sources, f.Source) {
+			return nil, vat.fail("source", "%s names source %q, which is not in the exercise's sources; add it there or fix the id", vwhat, f.Source)
+		}
+		out[i] = View{Source: f.Source, Text: f.Text}
+	}
+	return out, nil
 }
 
 func parseDosages(at place, what string, fs []fileDosage, sources []string) ([]Dosage, error) {
@@ -228,6 +298,7 @@ func parseDosage(at place, what string, f fileDosage, sources []string) (Dosage,
 	}
 	d.Hold = parseDur("hold", f.Hold, MinHold, MaxHold)
 	d.Rest = parseDur("rest", f.Rest, 0, MaxRest)
+	d.Total = parseDur("total", f.Total, MinHold, maxTotal)
 	d.Reps = parseCount("reps", f.Reps)
 	d.Sets = parseCount("sets", f.Sets)
 	if err == nil {
@@ -275,6 +346,11 @@ func (c *Catalog) newRoutine(e entry[fileRoutine]) (*Routine, error) {
 			return nil, e.at.failItem("steps", i, "%s step %d: %v", what, i+1, err)
 		}
 		r.Steps = append(r.Steps, step)
+	}
+	// The same limits as /routine create, so no edit can take a built-in routine beyond
+	// what the sources give.
+	if i, err := checkRoutineTotals(r.Steps, c); err != nil {
+		return nil, e.at.failItem("steps", i, "%s step %d: %v", what, i+1, err)
 	}
 	return r, nil
 }

@@ -58,6 +58,7 @@ type Dosage struct {
 	Reps   CountRange // holds (or movements) per set
 	Sets   CountRange
 	Rest   DurationRange // between reps or sets
+	Total  DurationRange // how long to keep repeating the hold-and-rest cycle, in all
 	Note   string
 }
 
@@ -77,6 +78,9 @@ func (d Dosage) String() string {
 	if !d.Rest.IsZero() {
 		parts = append(parts, "rest "+d.Rest.String())
 	}
+	if !d.Total.IsZero() {
+		parts = append(parts, d.Total.String()+" in all")
+	}
 	line := strings.Join(parts, ", ")
 	switch {
 	case line == "":
@@ -87,7 +91,15 @@ func (d Dosage) String() string {
 	return line + ". " + d.Note
 }
 
-// Exercise is one catalog entry. Cautions holds the exercise's own cautions only; the
+// View is what one source says about an exercise (whether it helps, for whom, what it
+// costs), kept per source because the sources do not always agree.
+type View struct {
+	Source string // Source.ID
+	Text   string
+}
+
+// Exercise is one catalog entry. Cautions holds the exercise's own cautions only: the text
+// of the safety notes it refers to (Safety), then any lines written for it alone. The
 // catalog-wide ones (Catalog.GeneralCautions, and the one-line Catalog.GeneralRule) apply to
 // every exercise and are shown beside them.
 type Exercise struct {
@@ -102,7 +114,12 @@ type Exercise struct {
 	Dosage            []Dosage // one entry per source that gives figures, in file order
 	Timed             bool     // false: not a self-timed hold, so routines cannot include it
 	Cautions          []string
+	Safety            []string // SafetyNote.IDs the exercise refers to, in its order
+	Views             []View   // what each source says of it, in file order
 	Sources           []string // Source.IDs
+	// operator is true when the operator's extra file defines the exercise: its figures
+	// are then the operator's, not (only) the articles'.
+	operator bool
 }
 
 // DefaultHold is the hold a routine step uses when it names none: the low end of the first
@@ -174,14 +191,25 @@ type Tip struct {
 	Sources []string
 }
 
-// SafetyNote is a safety rule. A non-empty EveryExercise is a short form of the rule that
-// applies to every exercise (Catalog.GeneralCautions lists them).
+// SafetyNote is a safety rule, defined once. A non-empty EveryExercise is a short form of the
+// rule that applies to every exercise (Catalog.GeneralCautions lists them). Exercises that
+// need a note refer to it by id; they then show its Caution, a short form for one exercise,
+// or its Body when it has none.
 type SafetyNote struct {
 	ID            string
 	Title         string
 	Body          []string
 	EveryExercise string
+	Caution       string
 	Sources       []string
+}
+
+// Lines is what an exercise that refers to the note shows: its Caution, else its Body.
+func (n *SafetyNote) Lines() []string {
+	if n.Caution != "" {
+		return []string{n.Caution}
+	}
+	return n.Body
 }
 
 // Choice is one slash-command choice or autocomplete suggestion: Name is shown (at most 100

@@ -63,7 +63,8 @@ func TestSourceDifferencesAreKept(t *testing.T) {
 		{"dead-hang", "decompress-home-sleep-hang", "hold 1–2 min"},
 		{"assisted-dead-hang", "ten-ways-at-home", "hold 20–30 s, 3–4 reps"},
 		{"inversion-table", "ten-ways-at-home", "hold 30 s–1 min, rest 20–30 s"},
-		{"t-spine-extension", "ten-ways-at-home", "hold 10 s, 5 reps"},
+		{"t-spine-extension", "ten-ways-at-home", "hold 10 s, 5 sets"},
+		{"inversion-table", "ten-ways-at-home", "hold 30 s–1 min, rest 20–30 s, 10–15 min in all"},
 		{"lower-back-extension", "ten-ways-at-home", "10 reps, 4–5 sets"},
 	}
 	for _, tt := range tests {
@@ -87,7 +88,7 @@ func TestCautionsCarryTheSafetyFacts(t *testing.T) {
 		want     []string // substrings that some caution must contain
 	}{
 		{"inversion-table", []string{"Glaucoma", "high blood pressure", "doctor"}},
-		{"lower-back-extension", []string{"weight of your torso"}},
+		{"lower-back-extension", []string{"upper body's weight", "too much"}},
 		{"exercise-ball-face-down", []string{"slowly"}},
 		{"exercise-ball-face-up", []string{"slowly"}},
 		{"aerial-yoga", []string{"qualified instructor"}},
@@ -232,6 +233,12 @@ func exerciseEmbed(c *Catalog, ex *Exercise) embed {
 		src, _ := c.Source(id)
 		sources = append(sources, src.Title)
 	}
+	dosage = append(dosage, "In a routine: "+ex.Limits().String()+".")
+	var views []string
+	for _, v := range ex.Views {
+		src, _ := c.Source(v.Source)
+		views = append(views, fmt.Sprintf("%s (%s)", v.Text, src.Title))
+	}
 	equipment := strings.Join(slices.Concat(ex.Equipment, ex.OptionalEquipment), ", ")
 	if equipment == "" {
 		equipment = "None"
@@ -241,6 +248,7 @@ func exerciseEmbed(c *Catalog, ex *Exercise) embed {
 		description: steps.String(),
 		fields: []field{
 			{"Hold and reps", bullets(dosage)},
+			{"What the articles say", bullets(views)},
 			{"Equipment", equipment},
 			{"Cautions", bullets(slices.Concat(ex.Cautions, c.GeneralCautions()))},
 			{"Sources", bullets(sources)},
@@ -309,6 +317,150 @@ func checkSources(t *testing.T, c *Catalog, what string, ids []string) {
 	for _, id := range ids {
 		if _, ok := c.Source(id); !ok {
 			t.Errorf("%s cites unknown source %q", what, id)
+		}
+	}
+}
+
+// Built-in routines stay inside the articles: Load checks every step against the limits;
+// this pins the hang progression and keeps rules a member cannot follow out of the text.
+func TestBuiltInRoutinesStayInsideTheArticles(t *testing.T) {
+	c := mustLoad(t)
+	for _, r := range c.Routines() {
+		if _, err := ParseSteps(FormatSteps(r.Steps), c); err != nil {
+			t.Errorf("routine %s is outside the articles: %v", r.ID, err)
+		}
+		lower := strings.ToLower(r.Description)
+		for _, banned := range []string{"skip", "until", "every 20", "20-30", "20–30"} {
+			if strings.Contains(lower, banned) {
+				t.Errorf("routine %s description %q says %q: no invented rules, no claims the articles do not make", r.ID, r.Description, banned)
+			}
+		}
+	}
+	hang, _ := c.Routine("hang-progression", nil)
+	assisted, free := 0, 0
+	for _, s := range hang.Steps {
+		switch s.Exercise {
+		case "assisted-dead-hang":
+			assisted += s.Reps
+		case "dead-hang":
+			free += s.Reps
+			if s.Hold < time.Minute || s.Hold > 2*time.Minute {
+				t.Errorf("the dead hang lasts %v, want 1-2 min", s.Hold)
+			}
+		}
+	}
+	if assisted < 3 || assisted > 4 || free != 1 || hang.Steps[len(hang.Steps)-1].Exercise != "dead-hang" {
+		t.Errorf("hang progression has %d assisted hangs and %d dead hangs (%s); want 3-4 assisted, then one dead hang",
+			assisted, free, FormatSteps(hang.Steps))
+	}
+}
+
+// Each exercise's limits, and how a routine step's xN maps onto the articles' counts.
+func TestLimitsOfEveryTimedExercise(t *testing.T) {
+	c := mustLoad(t)
+	const minute = time.Minute
+	tests := []struct {
+		exercise     string
+		hold         DurationRange
+		maxHolds     int // 0: no upper bound from the articles
+		rest, total  DurationRange
+		fromArticles bool
+	}{
+		{"overhead-stretch", DurationRange{15 * sec, 30 * sec}, 5, DurationRange{}, DurationRange{}, true},
+		{"childs-pose", DurationRange{10 * sec, 30 * sec}, 0, DurationRange{}, DurationRange{}, true}, // "3 or more"
+		{"cat-stretch", DurationRange{20 * sec, 20 * sec}, 1, DurationRange{}, DurationRange{}, true},
+		{"cow-stretch", DurationRange{20 * sec, 20 * sec}, 1, DurationRange{}, DurationRange{}, true},
+		{"edge-of-bed-stretch", DurationRange{30 * sec, 30 * sec}, 1, DurationRange{}, DurationRange{}, true}, // "repeat", no count
+		{"t-spine-extension", DurationRange{10 * sec, 10 * sec}, 5, DurationRange{}, DurationRange{}, true},   // 5 sets of one hold
+		{"exercise-ball-face-down", ServerHold, 1, DurationRange{}, DurationRange{}, false},
+		{"exercise-ball-face-up", ServerHold, 1, DurationRange{}, DurationRange{}, false},
+		{"dead-hang", DurationRange{minute, 2 * minute}, 1, DurationRange{}, DurationRange{}, true},
+		{"assisted-dead-hang", DurationRange{20 * sec, 30 * sec}, 4, DurationRange{}, DurationRange{}, true},
+		{"inversion-table", DurationRange{30 * sec, minute}, 0, DurationRange{20 * sec, 30 * sec}, DurationRange{10 * minute, 15 * minute}, true},
+	}
+	timed := 0
+	for _, ex := range c.Exercises() {
+		if ex.Timed {
+			timed++
+		}
+	}
+	if timed != len(tests) {
+		t.Errorf("%d timed exercises, %d in this table; add the new ones", timed, len(tests))
+	}
+	for _, tt := range tests {
+		ex, _ := c.Exercise(tt.exercise)
+		l := ex.Limits()
+		if l.Hold != tt.hold || l.MaxHolds() != tt.maxHolds || l.Rest != tt.rest || l.Total != tt.total || l.FromArticles != tt.fromArticles || l.Operator {
+			t.Errorf("%s limits = %+v (max holds %d), want hold %v, max holds %d, rest %v, total %v, from articles %v",
+				tt.exercise, l, l.MaxHolds(), tt.hold, tt.maxHolds, tt.rest, tt.total, tt.fromArticles)
+		}
+	}
+}
+
+// What the catalog says matches what the articles say, disagreements included and
+// attributed.
+func TestCatalogSaysWhatTheArticlesSay(t *testing.T) {
+	c := mustLoad(t)
+	text := func(id string) string {
+		ex, ok := c.Exercise(id)
+		if !ok {
+			t.Fatalf("%s is missing", id)
+		}
+		parts := slices.Concat([]string{ex.Summary}, ex.Steps, ex.Cautions)
+		for _, d := range ex.Dosage {
+			parts = append(parts, d.String())
+		}
+		return strings.Join(parts, "\n")
+	}
+	views := func(id, source string) string {
+		ex, _ := c.Exercise(id)
+		var out []string
+		for _, v := range ex.Views {
+			if v.Source == source {
+				out = append(out, v.Text)
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	const one, two = "decompress-home-sleep-hang", "ten-ways-at-home"
+	tests := []struct {
+		what, text string
+		want, not  []string
+	}{
+		{"inversion table per article one", views("inversion-table", one), []string{"debated", "results may vary", "$99 to $500+"}, nil},
+		{"inversion table per article two", views("inversion-table", two), []string{"big difference"}, nil},
+		{"inversion table", text("inversion-table"), []string{"Glaucoma", "high blood pressure"}, nil},
+		{"manual traction per article one", views("manual-traction", one), []string{"low back pain"}, nil},
+		{"mechanical traction", text("mechanical-traction"), []string{"practice"}, nil},
+		{"flexion-distraction table per article two", views("table-assisted-decompression", two), []string{"lower back pain"}, nil},
+		{"back-extension machine per article two", views("lower-back-extension", two), []string{"mild lower back pain"}, nil},
+		{"overhead stretch per article two", views("overhead-stretch", two), []string{"mild"}, nil},
+		{"assisted dead hang", text("assisted-dead-hang"), []string{"unloads", `"just outside shoulder height"`, "our reading"}, []string{"load your spine"}},
+		{"dead hang", text("dead-hang"), []string{"unloads"}, []string{"load your spine"}},
+		{"child's pose", text("childs-pose"), []string{"hips to the width of the mat"}, nil},
+		{"T-spine extension", text("t-spine-extension"), []string{"5 sets", "steady", "not roll on wheels"}, []string{"5 reps"}},
+		{"edge-of-bed stretch", text("edge-of-bed-stretch"), nil, []string{"face down"}},
+	}
+	for _, tt := range tests {
+		for _, w := range tt.want {
+			if !strings.Contains(tt.text, w) {
+				t.Errorf("%s lacks %q:\n%s", tt.what, w, tt.text)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(tt.text, w) {
+				t.Errorf("%s says %q, which the articles do not:\n%s", tt.what, w, tt.text)
+			}
+		}
+	}
+	desk, _ := c.Routine("desk-break", nil)
+	if !strings.Contains(desk.Description, "steady chair") {
+		t.Errorf("desk break %q should name a steady chair, not a wheeled one", desk.Description)
+	}
+	// Aliases name the exercise itself, never another one.
+	for _, alias := range []string{"couch stretch", "hyperextension"} {
+		if ex, ok := c.Exercise(alias); ok {
+			t.Errorf("%q finds %s, but names a different exercise", alias, ex.ID)
 		}
 	}
 }

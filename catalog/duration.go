@@ -15,6 +15,8 @@ const (
 	MaxReps  = 20
 	MaxRest  = 5 * time.Minute
 	MaxSteps = 25 // one embed field per step fits Discord's 25 fields
+
+	maxTotal = time.Hour // the longest "in all" a dosage may give
 )
 
 // DurationRange is a span of time such as "15–30 s". Min == Max for a single figure; the zero
@@ -85,8 +87,8 @@ func humanDuration(d time.Duration) string {
 	return fmt.Sprintf("%d min %d s", minutes, seconds)
 }
 
-// parseDuration reads a duration in the step syntax: whole minutes then whole seconds, each
-// at most once ("1m30s", "2min", "45sec"), or a bare number of seconds ("90"). Case is
+// parseDuration reads a duration in the step syntax: whole hours, minutes then seconds, each
+// at most once ("1m30s", "2min", "45sec", "1h"), or a bare number of seconds ("90"). Case is
 // ignored. The bool is false for anything else, including negative or fractional values.
 func parseDuration(s string) (time.Duration, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
@@ -94,7 +96,7 @@ func parseDuration(s string) (time.Duration, bool) {
 		return digitsDuration(s, time.Second)
 	}
 	var total time.Duration
-	lastUnit := time.Hour // units must strictly decrease: minutes, then seconds
+	lastUnit := 24 * time.Hour // units must strictly decrease: hours, minutes, seconds
 	for s != "" {
 		n := len(s) - len(strings.TrimLeft(s, "0123456789"))
 		rest := s[n:]
@@ -111,7 +113,7 @@ func parseDuration(s string) (time.Duration, bool) {
 		lastUnit = unit
 		s = rest[u:]
 	}
-	return total, lastUnit != time.Hour
+	return total, lastUnit != 24*time.Hour
 }
 
 // digitsDuration turns a run of digits into that many units. It refuses more than six
@@ -131,6 +133,10 @@ func durationUnit(word string) (time.Duration, bool) {
 		return time.Second, true
 	case "m", "min", "mins", "minute", "minutes":
 		return time.Minute, true
+	case "h", "hr", "hrs", "hour", "hours":
+		// Never a sensible hold, but read, so "1h" is refused as too long rather than
+		// taken for part of an exercise's name.
+		return time.Hour, true
 	}
 	return 0, false
 }

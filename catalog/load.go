@@ -63,6 +63,7 @@ type (
 		Title         string   `yaml:"title"`
 		Body          []string `yaml:"body"`
 		EveryExercise string   `yaml:"every_exercise"`
+		Caution       string   `yaml:"caution"` // shown with exercises that refer to the note
 		Sources       []string `yaml:"sources"`
 	}
 	fileTip struct {
@@ -81,7 +82,8 @@ type (
 		Summary           string       `yaml:"summary"`
 		Steps             []string     `yaml:"steps"`
 		Dosage            []fileDosage `yaml:"dosage"`
-		Cautions          []string     `yaml:"cautions"`
+		Cautions          []string     `yaml:"cautions"` // safety note ids, then lines of its own
+		Views             []fileView   `yaml:"views"`
 		Timed             *bool        `yaml:"timed"` // absent means true
 		Sources           []string     `yaml:"sources"`
 	}
@@ -91,7 +93,12 @@ type (
 		Reps   string `yaml:"reps"`
 		Sets   string `yaml:"sets"`
 		Rest   string `yaml:"rest"`
+		Total  string `yaml:"total"`
 		Note   string `yaml:"note"`
+	}
+	fileView struct {
+		Source string `yaml:"source"`
+		Text   string `yaml:"text"`
 	}
 	fileRoutine struct {
 		ID          string   `yaml:"id"`

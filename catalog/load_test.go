@@ -157,7 +157,27 @@ func TestLoadReportsFileLineAndReason(t *testing.T) {
 		{
 			name:    "routine hold too long",
 			content: "routines:\n  - id: x\n    name: X\n    description: Test.\n    steps:\n      - dead-hang 11m\n",
-			want:    `extra.yaml:6: routine "x" step 1: hold 11m is too long (5s to 10m)`,
+			want:    `extra.yaml:6: routine "x" step 1: dead-hang holds 1 to 2 min in the articles; 11m is longer.`,
+		},
+		{
+			name:    "caution refers to an unknown safety note",
+			content: strings.Replace(exerciseYAML, "    sources: [ten-ways-at-home]\n", "    cautions: [leave-the-ball-slowly, inversion-condition]\n    sources: [ten-ways-at-home]\n", 1),
+			want:    `extra.yaml:12: exercise "wall-reach" caution 2 refers to safety note "inversion-condition", which does not exist; add it under safety or fix the id`,
+		},
+		{
+			name:    "caution refers to a note that applies to every exercise",
+			content: strings.Replace(exerciseYAML, "    sources: [ten-ways-at-home]\n", "    cautions:\n      - Mind the wall.\n      - stop-at-pain\n    sources: [ten-ways-at-home]\n", 1),
+			want:    `extra.yaml:14: exercise "wall-reach" caution 2 refers to safety note "stop-at-pain", which applies to every exercise already; remove it here`,
+		},
+		{
+			name:    "view cites a source the exercise does not",
+			content: strings.Replace(exerciseYAML, "    sources: [ten-ways-at-home]\n", "    views:\n      - source: decompress-home-sleep-hang\n        text: Helps.\n    sources: [ten-ways-at-home]\n", 1),
+			want:    `extra.yaml:13: exercise "wall-reach" view 1 names source "decompress-home-sleep-hang", which is not in the exercise's sources; add it there or fix the id`,
+		},
+		{
+			name:    "routine beyond the articles' count",
+			content: "routines:\n  - id: x\n    name: X\n    description: Test.\n    steps:\n      - cat-stretch 20s\n      - cat-stretch 20s\n",
+			want:    `extra.yaml:7: routine "x" step 2: cat-stretch is held once in the articles; steps 1 and 2 come to 2 holds.`,
 		},
 		{
 			name:    "routine name taken by a built-in routine",
@@ -211,6 +231,9 @@ func TestLoadExtraOverridesByIDAndAppendsNew(t *testing.T) {
     dosage:
       - source: ten-ways-at-home
         hold: 45s
+      - source: ten-ways-at-home
+        hold: 20s-30s
+        reps: 3+
     sources: [ten-ways-at-home]
 routines:
   - id: desk-break
@@ -220,7 +243,7 @@ routines:
   - id: wall-time
     name: Wall time
     description: New routine.
-    steps: [wall-reach 30s]
+    steps: [wall-reach 20s]
 tips:
   - id: drink-water
     title: Drink water
@@ -284,5 +307,95 @@ func TestLoadOverrideThatBreaksABuiltInRoutinePointsAtTheRoutine(t *testing.T) {
 	want := `routine "floor-flow" step 1: cat-stretch can't be timed in a routine (it is not a held stretch)`
 	if err == nil || !strings.HasPrefix(err.Error(), embeddedName+":") || !strings.HasSuffix(err.Error(), want) {
 		t.Fatalf("error = %v, want %s:<line>: %s", err, embeddedName, want)
+	}
+}
+
+// An operator's file may widen an exercise's range; the figures are then the operator's,
+// and refusals say so.
+func TestLoadExtraMayWidenAnExercisesLimits(t *testing.T) {
+	const widened = `exercises:
+  - id: dead-hang
+    name: Dead hang
+    category: equipment
+    equipment: [pull-up bar]
+    summary: Hang from a bar.
+    steps: [Hang.]
+    dosage:
+      - source: decompress-home-sleep-hang
+        hold: 1m-4m
+    sources: [decompress-home-sleep-hang]
+`
+	base := mustLoad(t)
+	if _, err := ParseSteps("dead-hang 4m", base); err == nil {
+		t.Fatal("the built-in catalog accepts a 4-minute dead hang")
+	}
+	c, err := Load(writeExtra(t, widened))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseSteps("dead-hang 4m", c); err != nil {
+		t.Errorf("widened dead hang refused: %v", err)
+	}
+	_, err = ParseSteps("dead-hang 5m", c)
+	if want := "step 1: dead-hang holds 1 to 4 min in this bot's catalog (its operator's own figures); 5m is longer."; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+	ex, _ := c.Exercise("dead-hang")
+	if l := ex.Limits(); !l.Operator || !l.FromArticles {
+		t.Errorf("limits = %+v, want the operator's figures", l)
+	}
+	if ex, _ := base.Exercise("dead-hang"); ex.Limits().Operator {
+		t.Error("the built-in dead hang counts as the operator's")
+	}
+}
+
+// Safety notes are written once and shared by reference: the exercises that refer to a note
+// show its text, and no caution line is repeated by hand between exercises.
+func TestCautionsReferToSafetyNotes(t *testing.T) {
+	c := mustLoad(t)
+	tests := []struct {
+		exercise string
+		notes    []string
+	}{
+		{"inversion-table", []string{"inversion-conditions"}},
+		{"exercise-ball-face-down", []string{"leave-the-ball-slowly"}},
+		{"exercise-ball-face-up", []string{"leave-the-ball-slowly"}},
+		{"lower-back-extension", []string{"back-extension-torso-weight"}},
+		{"manual-traction", []string{"traction-at-a-practice"}},
+		{"mechanical-traction", []string{"traction-at-a-practice"}},
+	}
+	notes := map[string]*SafetyNote{}
+	for _, n := range c.Safety() {
+		notes[n.ID] = n
+	}
+	for _, tt := range tests {
+		ex, _ := c.Exercise(tt.exercise)
+		if !slices.Equal(ex.Safety, tt.notes) {
+			t.Errorf("%s refers to %q, want %q", tt.exercise, ex.Safety, tt.notes)
+		}
+		for _, id := range tt.notes {
+			for _, line := range notes[id].Lines() {
+				if !slices.Contains(ex.Cautions, line) {
+					t.Errorf("%s cautions %q lack note %s's %q", tt.exercise, ex.Cautions, id, line)
+				}
+			}
+		}
+	}
+	// A line two exercises share must come from a note they both refer to.
+	owner := map[string]string{}
+	for _, ex := range c.Exercises() {
+		var fromNotes []string
+		for _, id := range ex.Safety {
+			fromNotes = append(fromNotes, notes[id].Lines()...)
+		}
+		for _, line := range ex.Cautions {
+			if slices.Contains(fromNotes, line) {
+				continue
+			}
+			if other, dup := owner[line]; dup {
+				t.Errorf("%s and %s both spell out %q; make it a safety note and refer to it", other, ex.ID, line)
+			}
+			owner[line] = ex.ID
+		}
 	}
 }

@@ -28,9 +28,14 @@ func (e *StepError) Error() string {
 // Steps are separated by commas or new lines. Each starts with an exercise (id, name or
 // alias, so "child's pose" works), followed in any order by a hold (30s, 1m, 1m30s, 90),
 // reps (x3), a rest between reps (rest 10s) and a side (left or right). A step without a
-// hold uses the exercise's DefaultHold; reps default to 1 and rest to none. Holds must be
-// within MinHold..MaxHold, reps MinReps..MaxReps, rest at most MaxRest, and there may be at
-// most MaxSteps steps. Only timed exercises can be steps. Errors are *StepError.
+// hold uses the exercise's DefaultHold; reps default to 1; rest defaults to the shortest
+// rest the sources give between holds, else none. Only timed exercises can be steps, and
+// there may be at most MaxSteps of them.
+//
+// The dosages the sources give are the limits (Exercise.Limits): a hold within their range,
+// a rest within theirs, and no more holds of one exercise in the whole routine (per side)
+// than they give, nor longer in all; reps are at most MaxReps and rest at most MaxRest in
+// any case. Errors are *StepError, one sentence naming the range and its source.
 func ParseSteps(text string, cat *Catalog) ([]RoutineStep, error) {
 	pieces := splitSteps(text)
 	switch {
@@ -47,7 +52,46 @@ func ParseSteps(text string, cat *Catalog) ([]RoutineStep, error) {
 		}
 		steps[i] = step
 	}
+	if i, err := checkRoutineTotals(steps, cat); err != nil {
+		return nil, &StepError{Step: i + 1, Reason: err.Error()}
+	}
 	return steps, nil
+}
+
+// checkRoutineTotals checks what only the whole routine shows: that the steps of one
+// exercise (on one side) do not add up to more holds, or a longer time, than its sources
+// give. It returns the index of the step where the total first goes over.
+func checkRoutineTotals(steps []RoutineStep, cat *Catalog) (int, error) {
+	type key struct {
+		exercise string
+		side     Side
+	}
+	type sum struct {
+		holds int
+		time  time.Duration
+		steps []int
+	}
+	sums := map[key]*sum{}
+	for i, s := range steps {
+		ex, ok := cat.Exercise(s.Exercise)
+		if !ok {
+			continue // parseStep has refused it already
+		}
+		k := key{s.Exercise, s.Side}
+		t := sums[k]
+		if t == nil {
+			t = &sum{}
+			sums[k] = t
+		}
+		t.holds += s.Reps
+		t.time += s.Duration()
+		t.steps = append(t.steps, i+1)
+		l := ex.Limits()
+		if err := firstError(l.checkHolds(ex.ID, t.holds, t.steps), l.checkTotal(ex.ID, t.time, t.steps)); err != nil {
+			return i, err
+		}
+	}
+	return 0, nil
 }
 
 // FormatSteps writes steps in the canonical ParseSteps syntax: exercise id, hold, then reps,
@@ -90,6 +134,7 @@ func splitSteps(text string) []string {
 // stepDraft collects a step's parts while its words are read.
 type stepDraft struct {
 	name             []string
+	holdWord         string // the hold as written, to quote it back
 	hold, rest       time.Duration
 	reps             int
 	hasHold, hasReps bool
@@ -126,7 +171,7 @@ func (d *stepDraft) readWord(words []string, i int) (int, error) {
 		if d.hasHold {
 			return 0, fmt.Errorf("two holds (%s and %s); give one", FormatDuration(d.hold), w)
 		}
-		d.hold, d.hasHold = dur, true
+		d.hold, d.hasHold, d.holdWord = dur, true, w
 		return 0, d.requireName(w)
 	}
 	if n, ok := parseReps(w); ok {
@@ -148,6 +193,9 @@ func (d *stepDraft) readWord(words []string, i int) (int, error) {
 	}
 	if !inName {
 		return 0, fmt.Errorf("%q is not understood here; after the exercise write a hold like 30s, reps like x3, rest 10s, or left/right", w)
+	}
+	if len(d.name) > 0 && startsWithDigit(w) {
+		return 0, fmt.Errorf("%q is not a hold the step syntax reads; write whole minutes and seconds, like 30s or 1m30s", w)
 	}
 	d.name = append(d.name, w)
 	return 0, nil
@@ -181,19 +229,21 @@ func (d *stepDraft) readRest(words []string, i int) error {
 
 // finish applies defaults and limits once the exercise is known.
 func (d *stepDraft) finish(ex *Exercise) (RoutineStep, error) {
+	limits := ex.Limits()
 	if !d.hasHold {
 		if d.hold = ex.DefaultHold(); d.hold == 0 {
-			return RoutineStep{}, fmt.Errorf("%s has no standard hold time; give one, like %s 30s", ex.ID, ex.ID)
+			return RoutineStep{}, fmt.Errorf("the articles give no hold time for %s; give one from %s (the server's choice), like %s 30s.",
+				ex.ID, durationWords(limits.Hold), ex.ID)
 		}
+		d.holdWord = FormatDuration(d.hold)
 	}
 	if !d.hasReps {
 		d.reps = 1
 	}
+	if !d.hasRest && d.reps > 1 && !limits.Rest.IsZero() {
+		d.rest = limits.Rest.Min
+	}
 	switch {
-	case d.hold < MinHold:
-		return RoutineStep{}, fmt.Errorf("hold %s is too short (%s to %s)", FormatDuration(d.hold), FormatDuration(MinHold), FormatDuration(MaxHold))
-	case d.hold > MaxHold:
-		return RoutineStep{}, fmt.Errorf("hold %s is too long (%s to %s)", FormatDuration(d.hold), FormatDuration(MinHold), FormatDuration(MaxHold))
 	case d.reps < MinReps:
 		return RoutineStep{}, fmt.Errorf("x%d is too few reps (%d to %d)", d.reps, MinReps, MaxReps)
 	case d.reps > MaxReps:
@@ -203,7 +253,25 @@ func (d *stepDraft) finish(ex *Exercise) (RoutineStep, error) {
 	case d.rest > 0 && d.reps == 1:
 		return RoutineStep{}, fmt.Errorf("rest %s only applies between reps; add reps like x3 or drop the rest", FormatDuration(d.rest))
 	}
-	return RoutineStep{Exercise: ex.ID, Hold: d.hold, Reps: d.reps, Rest: d.rest, Side: d.side}, nil
+	step := RoutineStep{Exercise: ex.ID, Hold: d.hold, Reps: d.reps, Rest: d.rest, Side: d.side}
+	var rest error
+	if d.reps > 1 {
+		rest = limits.checkRest(ex.ID, d.rest)
+	}
+	if err := firstError(
+		limits.checkHold(ex.ID, d.hold, d.holdWord),
+		limits.checkHolds(ex.ID, d.reps, nil),
+		rest,
+		limits.checkTotal(ex.ID, step.Duration(), nil),
+	); err != nil {
+		return RoutineStep{}, err
+	}
+	return step, nil
+}
+
+// startsWithDigit reports whether w begins with an ASCII digit, as a hold does.
+func startsWithDigit(w string) bool {
+	return w != "" && w[0] >= '0' && w[0] <= '9'
 }
 
 // resolveStepExercise finds the step's exercise by exact id, name or alias and checks it

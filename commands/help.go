@@ -8,8 +8,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// SafetyNote is shown by /help and wherever an exercise is shown.
-const SafetyNote = "Get a healthcare professional's approval before you start, especially with a back condition, " +
+// SafetyNote is the general rule as /help shows it: no exercise without a professional's
+// go-ahead, for anyone, and stop at pain.
+const SafetyNote = "Never try an exercise here without a healthcare professional's go-ahead, " +
 	"and stop at once if anything hurts."
 
 // helpColor is the accent of informational embeds.

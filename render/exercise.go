@@ -25,8 +25,8 @@ func categoryColor(c catalog.Category) int {
 }
 
 // Exercise renders /exercise: the summary and numbered steps, then hold and reps as each
-// source gives them (the texts sometimes differ, and neither is averaged away), the
-// equipment, the cautions (the exercise's own, then the catalog's general ones, so the
+// source gives them (the texts sometimes differ, and neither is averaged away) with what a
+// routine may do, what each source says of the exercise, the equipment, the cautions (the exercise's own, then the catalog's general ones, so the
 // field is never empty) and the sources.
 func Exercise(cat *catalog.Catalog, ex *catalog.Exercise) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
@@ -34,8 +34,11 @@ func Exercise(cat *catalog.Catalog, ex *catalog.Exercise) *discordgo.MessageEmbe
 		Description: exerciseDescription(ex),
 		Color:       categoryColor(ex.Category),
 	}
-	if len(ex.Dosage) > 0 {
-		e.Fields = append(e.Fields, field("Hold and reps", dosageText(cat, ex.Dosage)))
+	if text := dosageText(cat, ex); text != "" {
+		e.Fields = append(e.Fields, field("Hold and reps", text))
+	}
+	if len(ex.Views) > 0 {
+		e.Fields = append(e.Fields, field("What the articles say", viewsText(cat, ex.Views)))
 	}
 	e.Fields = append(e.Fields,
 		field("Equipment", equipmentText(ex)),
@@ -60,16 +63,38 @@ func exerciseDescription(ex *catalog.Exercise) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// dosageText writes one line per source: its figures, then which text says so.
-func dosageText(cat *catalog.Catalog, dosages []catalog.Dosage) string {
-	lines := make([]string, len(dosages))
-	for i, d := range dosages {
-		lines[i] = d.String()
-		if src, ok := cat.Source(d.Source); ok {
-			lines[i] += " *(" + src.Title + ")*"
-		}
+// dosageText writes one line per source, its own figures followed by which text says so
+// (the texts sometimes differ), then, for an exercise a routine can hold, what a routine may
+// do with it (Exercise.Limits). It is "" for an exercise with neither.
+func dosageText(cat *catalog.Catalog, ex *catalog.Exercise) string {
+	var lines []string
+	for _, d := range ex.Dosage {
+		lines = append(lines, d.String()+attribution(cat, d.Source))
+	}
+	if ex.Timed {
+		lines = append(lines, "In a routine: "+ex.Limits().String()+".")
+	}
+	if len(lines) == 0 {
+		return ""
 	}
 	return bullets(lines)
+}
+
+// viewsText writes what each source says of the exercise, attributed, one line each.
+func viewsText(cat *catalog.Catalog, views []catalog.View) string {
+	lines := make([]string, len(views))
+	for i, v := range views {
+		lines[i] = v.Text + attribution(cat, v.Source)
+	}
+	return bullets(lines)
+}
+
+// attribution is " *(Source title)*", or "" for an unknown source.
+func attribution(cat *catalog.Catalog, sourceID string) string {
+	if src, ok := cat.Source(sourceID); ok {
+		return " *(" + src.Title + ")*"
+	}
+	return ""
 }
 
 func equipmentText(ex *catalog.Exercise) string {

@@ -34,6 +34,12 @@ func TestExerciseShowsEverySection(t *testing.T) {
 			t.Errorf("hold and reps lacks %q:\n%s", want, hold)
 		}
 	}
+	if !strings.Contains(hold, "In a routine: hold 15–30 s, at most 5 holds.") {
+		t.Errorf("hold and reps lacks the routine's limits:\n%s", hold)
+	}
+	if !strings.Contains(fields["What the articles say"], "mild") {
+		t.Errorf("what the articles say = %q, want the mild-cases view", fields["What the articles say"])
+	}
 	if !strings.Contains(fields["Equipment"], "Optional: towel, resistance band") {
 		t.Errorf("equipment = %q", fields["Equipment"])
 	}
@@ -67,6 +73,49 @@ func TestEveryExerciseShowsItsCautions(t *testing.T) {
 		}
 		if !ex.Timed && strings.Contains(e.Footer.Text, "/routine create") {
 			t.Errorf("%s cannot be in a routine, yet the footer offers it: %q", ex.ID, e.Footer.Text)
+		}
+	}
+}
+
+// Each card keeps what each article says, attributed, and what a routine may do.
+func TestExerciseCardsAttributeTheArticles(t *testing.T) {
+	cat := loadCatalog(t)
+	const one, two = "How to Decompress Your Spine", "10 Ways to Decompress"
+	tests := []struct {
+		exercise, field string
+		want            []string
+	}{
+		{"inversion-table", "What the articles say", []string{"debated", "$99 to $500+", one, "big difference", two}},
+		{"inversion-table", "Hold and reps", []string{"hold 30 s–1 min, rest 20–30 s, 10–15 min in all", "In a routine: hold 30 s–1 min, rest 20–30 s between holds, at most 15 min in all."}},
+		{"inversion-table", "Cautions", []string{"Glaucoma", "high blood pressure", "healthcare professional", "Stop if it hurts"}},
+		{"lower-back-extension", "What the articles say", []string{"mild lower back pain", two}},
+		{"manual-traction", "What the articles say", []string{"low back pain", one}},
+		{"mechanical-traction", "Cautions", []string{"practice"}},
+		{"t-spine-extension", "Hold and reps", []string{"hold 10 s, 5 sets", "at most 5 holds"}},
+		{"exercise-ball-face-up", "Hold and reps", []string{"In a routine: hold 10 s–1 min (the server's choice, not the articles'), once."}},
+		{"dead-hang", "Hold and reps", []string{"hold 1–2 min", one, "In a routine: hold 1–2 min, once."}},
+	}
+	for _, tt := range tests {
+		ex, ok := cat.Exercise(tt.exercise)
+		if !ok {
+			t.Fatalf("%s is missing", tt.exercise)
+		}
+		var value string
+		for _, f := range Exercise(cat, ex).Fields {
+			if f.Name == tt.field {
+				value = f.Value
+			}
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(value, w) {
+				t.Errorf("%s %s lacks %q:\n%s", tt.exercise, tt.field, w, value)
+			}
+		}
+	}
+	foam, _ := cat.Exercise("foam-rolling")
+	for _, f := range Exercise(cat, foam).Fields {
+		if f.Name == "Hold and reps" {
+			t.Errorf("foam rolling has no figures and cannot be timed, yet shows %q", f.Value)
 		}
 	}
 }
