@@ -22,8 +22,8 @@ type soloLogger interface {
 var _ soloLogger = (*storage.DB)(nil)
 
 // doneCommand is /done [exercise]: solo practice counts for today where the server allows
-// solo logs. A day counts once: a second /done the same day changes nothing but is
-// answered, privately, with the streak as it stands.
+// solo logs. A day counts once: a /done on a day that already counts (by an earlier /done
+// or a group session) records nothing and says so, privately, with the streak as it stands.
 func doneCommand(cat *catalog.Catalog, store soloLogger) Command {
 	return inServer(Command{
 		Definition: &discordgo.ApplicationCommand{
@@ -79,7 +79,9 @@ func practiced(cat *catalog.Catalog, query string) (string, error) {
 func doneReply(name, what string, c storage.Credited, private bool) *Reply {
 	st := c.Status
 	if !c.NewDay {
-		return Message(true, fmt.Sprintf("Today already counts: a day counts once. Your streak is %s.", plural(st.Current, "day")))
+		// Storage records nothing for a solo log on a day that counts (Credited.Recorded).
+		return Message(true, fmt.Sprintf("Today already counts, so nothing more was logged: a day counts once. Your streak is %s.",
+			plural(st.Current, "day")))
 	}
 	streakLine := fmt.Sprintf("🔥 Streak: %s (best %s).", plural(st.Current, "day"), plural(st.Best, "day"))
 	logged := fmt.Sprintf("✅ %s logged solo practice%s.", shownName(name), what)

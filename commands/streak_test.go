@@ -378,7 +378,7 @@ func TestDone(t *testing.T) {
 		{"with an exercise", false, storage.Credited{NewDay: true, Status: streak.Status{Current: 1, Best: 1}},
 			[]*option{str("exercise", "cat-stretch")}, "logged solo practice (Cat stretch)", false, "", false},
 		{"the same day again", false, storage.Credited{Status: streak.Status{Current: 2}}, nil,
-			"Today already counts: a day counts once. Your streak is 2 days.", true, "", false},
+			"Today already counts, so nothing more was logged: a day counts once. Your streak is 2 days.", true, "", false},
 		{"solo logs off", true, storage.Credited{}, nil, "", false, "This server counts group sessions only", false},
 		{"unknown exercise", false, storage.Credited{}, []*option{str("exercise", "cat strech")}, "", false, `No exercise called "cat strech". Did you mean: Cat stretch`, false},
 		{"a private streak", false, storage.Credited{NewDay: true, Status: streak.Status{Current: 2, Best: 4}}, nil,

@@ -27,7 +27,11 @@ type ActivityCredit struct {
 	UserID string
 	// Name is the member's display name, kept for leaderboards.
 	Name string
-	// Minutes stretched; negative counts as 0.
+	// Active is how long the member stretched; negative counts as 0. The log adds up
+	// seconds and rounds to minutes once, when shown.
+	Active time.Duration
+	// Minutes is the time stretched in whole minutes, read only when Active is 0. It is
+	// rounded already, so sums of it drift: give Active.
 	Minutes int
 	Source  Source
 }
@@ -40,7 +44,9 @@ type Credited struct {
 	// NewDay is true when that day had not counted yet, so the streak grew (or restarted);
 	// false when the member was already credited that day (a day counts once).
 	NewDay bool
-	Status streak.Status
+	// Recorded is false for a solo log on a day that already counted: nothing was stored.
+	Recorded bool
+	Status   streak.Status
 }
 
 // SetDefaultTimezone sets defaults.timezone, the zone of members and servers that set
@@ -73,7 +79,9 @@ func (db *DB) CreditActivity(ctx context.Context, guildID string, credits []Acti
 // member it fixes the local day in the member's zone (their setting, else the server's,
 // else the default) with the server's day-start hour, adds the credit to that day's log
 // row (a day counts once; its counters add up) and updates the member's summary row to
-// match the log. A member credited twice in one call is credited twice, in order.
+// match the log. A solo log on a day that already counts records nothing at all: the day
+// has counted, and a second /done is not more practice. A member credited twice in one
+// call is credited twice, in order.
 func (db *DB) creditActivityTx(ctx context.Context, tx *sql.Tx, guildID string, credits []ActivityCredit, at time.Time) ([]Credited, error) {
 	g, err := guildSettings(ctx, tx, guildID)
 	if err != nil {
@@ -160,15 +168,18 @@ func (c *creditor) credit(ctx context.Context, m *memberState, credit ActivityCr
 		return Credited{}, err
 	}
 	entry := streak.NewCredit(c.at, loc, c.guild.DayStartHour, m.row.Summary.LastDay, lastLoc)
-	sessions, solo, minutes := credit.counts()
-	if err := c.w.log(ctx, m.row.UserID, entry, sessions, solo, minutes, loc.String()); err != nil {
+	rules := rulesOf(c.guild)
+	if credit.Source == SourceSolo && m.row.Summary.TotalDays > 0 && entry.Day == m.row.Summary.LastDay {
+		return Credited{UserID: m.row.UserID, Credit: entry, Status: m.row.Summary.At(entry, rules)}, nil
+	}
+	sessions, solo, seconds := credit.counts()
+	if err := c.w.log(ctx, m.row.UserID, entry, sessions, solo, seconds, loc.String()); err != nil {
 		return Credited{}, err
 	}
 	before := m.row.Summary.TotalDays
-	rules := rulesOf(c.guild)
 	if m.row.Summary.Apply(entry, rules) {
 		m.row.Sessions += sessions
-		m.row.Minutes += minutes
+		m.row.Seconds += seconds
 	} else if m.row, err = rebuildMember(ctx, c.tx, c.guild.GuildID, m.row.UserID, rules); err != nil {
 		return Credited{}, err
 	}
@@ -176,18 +187,26 @@ func (c *creditor) credit(ctx context.Context, m *memberState, credit ActivityCr
 	if err := c.w.save(ctx, m.row); err != nil {
 		return Credited{}, err
 	}
-	return Credited{UserID: m.row.UserID, Credit: entry, NewDay: m.row.Summary.TotalDays > before,
+	return Credited{UserID: m.row.UserID, Credit: entry, NewDay: m.row.Summary.TotalDays > before, Recorded: true,
 		Status: m.row.Summary.At(entry, rules)}, nil
 }
 
-// counts are what the credit adds to its day's log row.
-func (a ActivityCredit) counts() (sessions, solo, minutes int) {
-	minutes = max(a.Minutes, 0)
-	if a.Source == SourceSolo {
-		return 0, 1, minutes
+// counts are what the credit adds to its day's log row: seconds are Active to the nearest
+// second (or Minutes, when Active is not given).
+func (a ActivityCredit) counts() (sessions, solo int, seconds int64) {
+	active := a.Active
+	if active == 0 {
+		active = time.Duration(a.Minutes) * time.Minute
 	}
-	return 1, 0, minutes
+	seconds = int64(max(active, 0).Round(time.Second) / time.Second)
+	if a.Source == SourceSolo {
+		return 0, 1, seconds
+	}
+	return 1, 0, seconds
 }
+
+// minutesOf rounds seconds to the nearest minute: the one rounding of a sum of active time.
+func minutesOf(seconds int64) int { return int((seconds + 30) / 60) }
 
 // rulesOf are the streak rules a server chose.
 func rulesOf(g GuildSettings) streak.Rules { return streak.Rules{Freezes: g.Freezes} }
@@ -201,9 +220,9 @@ type creditWriter struct {
 
 func prepareCreditWriter(ctx context.Context, tx *sql.Tx, guildID string, at time.Time) (*creditWriter, error) {
 	logStmt, err := tx.PrepareContext(ctx, `INSERT INTO activity
-		(guild_id, user_id, day, sessions, solo, minutes, bridged, zone, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(guild_id, user_id, day, sessions, solo, seconds, bridged, zone, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (guild_id, user_id, day) DO UPDATE SET sessions = sessions + excluded.sessions,
-			solo = solo + excluded.solo, minutes = minutes + excluded.minutes,
+			solo = solo + excluded.solo, seconds = seconds + excluded.seconds,
 			bridged = bridged OR excluded.bridged, zone = excluded.zone, updated_at = excluded.updated_at`)
 	if err != nil {
 		return nil, err
@@ -216,8 +235,8 @@ func prepareCreditWriter(ctx context.Context, tx *sql.Tx, guildID string, at tim
 	return &creditWriter{logStmt: logStmt, saveStmt: saveStmt, guildID: guildID, stamp: at.UTC().Format(time.RFC3339Nano)}, nil
 }
 
-func (w *creditWriter) log(ctx context.Context, userID string, c streak.Credit, sessions, solo, minutes int, zone string) error {
-	_, err := w.logStmt.ExecContext(ctx, w.guildID, userID, c.Day.String(), sessions, solo, minutes, c.Bridged, zone, w.stamp)
+func (w *creditWriter) log(ctx context.Context, userID string, c streak.Credit, sessions, solo int, seconds int64, zone string) error {
+	_, err := w.logStmt.ExecContext(ctx, w.guildID, userID, c.Day.String(), sessions, solo, seconds, c.Bridged, zone, w.stamp)
 	return err
 }
 
@@ -236,24 +255,24 @@ type summaryRow struct {
 	UserID   string
 	Name     string
 	Summary  streak.Summary
-	Sessions int // group sessions credited, all days
-	Minutes  int
+	Sessions int    // group sessions credited, all days
+	Seconds  int64  // active time, all days
 	LastZone string // zone of the latest credit
 	exists   bool   // stored; false for a member never credited
 }
 
 // summaryColumns are read by scanSummary, in its order, from member_streaks aliased s.
 const summaryColumns = `s.user_id, s.name, s.last_day, s.run, s.best, s.total_days, s.freezes_held, s.frozen_days,
-	s.total_sessions, s.total_minutes, s.last_zone`
+	s.total_sessions, s.total_seconds, s.last_zone`
 
 // saveSummarySQL stores a summaryRow; its parameters are summaryRow.args.
 const saveSummarySQL = `INSERT INTO member_streaks (guild_id, user_id, name, last_day, run, best, total_days,
-		freezes_held, frozen_days, total_sessions, total_minutes, last_zone)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		freezes_held, frozen_days, total_sessions, total_seconds, total_minutes, last_zone)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, last_day = excluded.last_day,
 		run = excluded.run, best = excluded.best, total_days = excluded.total_days,
 		freezes_held = excluded.freezes_held, frozen_days = excluded.frozen_days,
-		total_sessions = excluded.total_sessions, total_minutes = excluded.total_minutes,
+		total_sessions = excluded.total_sessions, total_seconds = excluded.total_seconds, total_minutes = excluded.total_minutes,
 		last_zone = excluded.last_zone`
 
 // args are saveSummarySQL's parameters.
@@ -265,7 +284,7 @@ func (r summaryRow) args(guildID string) []any {
 func (r summaryRow) stateArgs() []any {
 	s := r.Summary
 	return []any{s.LastDay.String(), s.Run, s.Best, s.TotalDays, s.FreezesHeld, joinDays(s.FrozenDays),
-		r.Sessions, r.Minutes, r.LastZone}
+		r.Sessions, r.Seconds, minutesOf(r.Seconds), r.LastZone}
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -275,7 +294,7 @@ func scanSummary(sc scanner) (summaryRow, error) {
 	var last, frozen string
 	s := &r.Summary
 	err := sc.Scan(&r.UserID, &r.Name, &last, &s.Run, &s.Best, &s.TotalDays, &s.FreezesHeld, &frozen,
-		&r.Sessions, &r.Minutes, &r.LastZone)
+		&r.Sessions, &r.Seconds, &r.LastZone)
 	if err != nil {
 		return r, err
 	}
@@ -311,20 +330,20 @@ func splitDays(s string) ([]streak.Day, error) {
 }
 
 // logColumns are the log columns a rebuild reads, in logEntry.scan's order.
-const logColumns = `user_id, day, bridged, sessions, minutes, zone`
+const logColumns = `user_id, day, bridged, sessions, seconds, zone`
 
 // logEntry is one activity row as a rebuild reads it.
 type logEntry struct {
 	userID   string
 	credit   streak.Credit
 	sessions int
-	minutes  int
+	seconds  int64
 	zone     string
 }
 
 func (e *logEntry) scan(sc scanner) error {
 	var day string
-	if err := sc.Scan(&e.userID, &day, &e.credit.Bridged, &e.sessions, &e.minutes, &e.zone); err != nil {
+	if err := sc.Scan(&e.userID, &day, &e.credit.Bridged, &e.sessions, &e.seconds, &e.zone); err != nil {
 		return err
 	}
 	var err error
@@ -351,7 +370,7 @@ func (db *DB) RecomputeSummaries(ctx context.Context, guildID string) (int, erro
 			return err
 		}
 		save, err := tx.PrepareContext(ctx, `UPDATE member_streaks SET last_day = ?, run = ?, best = ?, total_days = ?,
-			freezes_held = ?, frozen_days = ?, total_sessions = ?, total_minutes = ?, last_zone = ?
+			freezes_held = ?, frozen_days = ?, total_sessions = ?, total_seconds = ?, total_minutes = ?, last_zone = ?
 			WHERE guild_id = ? AND user_id = ?`)
 		if err != nil {
 			return err
@@ -398,7 +417,7 @@ func rebuild(ctx context.Context, tx *sql.Tx, rules streak.Rules, query string, 
 		}
 		cur.UserID, cur.LastZone = e.userID, e.zone // ordered by day: the last row is the latest credit
 		cur.Sessions += e.sessions
-		cur.Minutes += e.minutes
+		cur.Seconds += e.seconds
 		log = append(log, e.credit)
 		return nil
 	})
@@ -463,8 +482,10 @@ type Standing struct {
 	Today     streak.Day
 	TodayEnds time.Time
 	Zone      *time.Location
-	// Sessions and Minutes are the totals over all days.
+	// Sessions, Active and Minutes are the totals over all days; Minutes is Active
+	// rounded to the nearest minute, once.
 	Sessions, Minutes int
+	Active            time.Duration
 }
 
 // standingAt is what member m's summary means at instant at.
@@ -481,7 +502,7 @@ func standingAt(m memberState, g GuildSettings, zones *zoneCache, at time.Time) 
 	today := streak.LocalDay(at, loc, g.DayStartHour)
 	return Standing{
 		Status: m.row.Summary.At(now, rulesOf(g)), Today: today, TodayEnds: streak.DayEnd(today, loc, g.DayStartHour),
-		Zone: loc, Sessions: m.row.Sessions, Minutes: m.row.Minutes,
+		Zone: loc, Sessions: m.row.Sessions, Minutes: minutesOf(m.row.Seconds), Active: time.Duration(m.row.Seconds) * time.Second,
 	}, nil
 }
 
@@ -523,7 +544,9 @@ type DayActivity struct {
 	Day      streak.Day
 	Sessions int // group sessions credited
 	Solo     int // solo logs
-	Minutes  int
+	// Active is the day's active time; Minutes is Active rounded to the nearest minute.
+	Minutes int
+	Active  time.Duration
 }
 
 // StreakView is what /streak shows: the standing and the latest counted days.
@@ -553,13 +576,15 @@ func (db *DB) StreakOf(ctx context.Context, guildID, userID string, at time.Time
 // memberDays reads a member's log rows, filtered and ordered by the tail of the query.
 func memberDays(ctx context.Context, tx *sql.Tx, tail, guildID, userID string, arg any) ([]DayActivity, error) {
 	var out []DayActivity
-	err := eachRow(ctx, tx, `SELECT day, sessions, solo, minutes FROM activity WHERE guild_id = ? AND user_id = ? `+tail,
+	err := eachRow(ctx, tx, `SELECT day, sessions, solo, seconds FROM activity WHERE guild_id = ? AND user_id = ? `+tail,
 		[]any{guildID, userID, arg}, func(r *sql.Rows) error {
 			var a DayActivity
 			var day string
-			if err := r.Scan(&day, &a.Sessions, &a.Solo, &a.Minutes); err != nil {
+			var seconds int64
+			if err := r.Scan(&day, &a.Sessions, &a.Solo, &seconds); err != nil {
 				return err
 			}
+			a.Minutes, a.Active = minutesOf(seconds), time.Duration(seconds)*time.Second
 			var err error
 			a.Day, err = streak.ParseDay(day)
 			out = append(out, a)

@@ -55,10 +55,13 @@ func TestCreditCountsADayOnce(t *testing.T) {
 	at := mustTime(t, "2024-06-15T10:00:00Z")
 
 	first := creditOne(t, db, testGuild, "u1", SourceSession, 12, at)
-	second := creditOne(t, db, testGuild, "u1", SourceSolo, 5, at.Add(time.Hour))
+	second := creditOne(t, db, testGuild, "u1", SourceSolo, 5, at.Add(time.Hour)) // records nothing
 	third := creditOne(t, db, testGuild, "u1", SourceSession, 20, at.Add(2*time.Hour))
 	if !first.NewDay || second.NewDay || third.NewDay {
 		t.Errorf("new day flags %v %v %v, want true false false", first.NewDay, second.NewDay, third.NewDay)
+	}
+	if !first.Recorded || second.Recorded || !third.Recorded {
+		t.Errorf("recorded %v %v %v, want true false true", first.Recorded, second.Recorded, third.Recorded)
 	}
 	if third.Status.Current != 1 || !third.Status.TodayDone || third.Credit.Day.String() != "2024-06-15" {
 		t.Errorf("after three credits on one day: %+v", third)
@@ -67,9 +70,9 @@ func TestCreditCountsADayOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []DayActivity{{Day: first.Credit.Day, Sessions: 2, Solo: 1, Minutes: 37}}
-	if !reflect.DeepEqual(v.Recent, want) || v.Sessions != 2 || v.Minutes != 37 || v.Status.TotalDays != 1 {
-		t.Errorf("StreakOf = %+v, want one day %+v and totals 2 sessions, 37 minutes", v, want)
+	want := []DayActivity{{Day: first.Credit.Day, Sessions: 2, Minutes: 32, Active: 32 * time.Minute}}
+	if !reflect.DeepEqual(v.Recent, want) || v.Sessions != 2 || v.Minutes != 32 || v.Status.TotalDays != 1 {
+		t.Errorf("StreakOf = %+v, want one day %+v and totals 2 sessions, 32 minutes", v, want)
 	}
 }
 
@@ -347,8 +350,8 @@ func TestStatsWindowAndSoloDays(t *testing.T) {
 	today := mustTime(t, "2024-12-31T12:00:00Z")
 	creditOne(t, db, testGuild, "u1", SourceSession, 10, today.AddDate(0, 0, -7*StatsWeeks)) // just outside
 	creditOne(t, db, testGuild, "u1", SourceSolo, 0, today.AddDate(0, 0, -7*StatsWeeks+1))
-	creditOne(t, db, testGuild, "u1", SourceSession, 15, today)
 	creditOne(t, db, testGuild, "u1", SourceSolo, 0, today)
+	creditOne(t, db, testGuild, "u1", SourceSession, 15, today)
 	v, err := db.Stats(context.Background(), testGuild, "u1", today)
 	if err != nil {
 		t.Fatal(err)
@@ -561,4 +564,163 @@ func countIn(path, query string) (int, error) {
 	var n int
 	err = conn.QueryRow(query).Scan(&n)
 	return n, err
+}
+
+// dumpActivity is every stored row of the activity log and the summaries, as text.
+func dumpActivity(t *testing.T, db *DB) string {
+	t.Helper()
+	var b strings.Builder
+	for _, query := range []string{`SELECT * FROM activity ORDER BY guild_id, user_id, day`,
+		`SELECT * FROM member_streaks ORDER BY guild_id, user_id`} {
+		rows, err := db.read.Query(query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, vals...)
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+// TestSoloLogOnACountedDayRecordsNothing checks that a second /done the same day, or a
+// /done after a group session counted the day, changes no stored value, and says so.
+func TestSoloLogOnACountedDayRecordsNothing(t *testing.T) {
+	for _, first := range []Source{SourceSolo, SourceSession} {
+		t.Run(string(first), func(t *testing.T) {
+			db := openTemp(t)
+			at := mustTime(t, "2024-06-15T10:00:00Z")
+			creditOne(t, db, testGuild, "u1", SourceSolo, 0, at.AddDate(0, 0, -1))
+			creditOne(t, db, testGuild, "u1", first, 10, at)
+			before := dumpActivity(t, db)
+			again := creditOne(t, db, testGuild, "u1", SourceSolo, 0, at.Add(3*time.Hour))
+			if after := dumpActivity(t, db); after != before {
+				t.Errorf("a solo log on a counted day changed the database:\nbefore %s\nafter  %s", before, after)
+			}
+			if again.Recorded || again.NewDay || again.Status.Current != 2 || !again.Status.TodayDone ||
+				again.Credit.Day.String() != "2024-06-15" {
+				t.Errorf("second log: %+v; want nothing recorded, today done, a streak of 2", again)
+			}
+			// The next day counts again.
+			if next := creditOne(t, db, testGuild, "u1", SourceSolo, 0, at.AddDate(0, 0, 1)); !next.Recorded || !next.NewDay || next.Status.Current != 3 {
+				t.Errorf("the next day: %+v; want a new day and a streak of 3", next)
+			}
+		})
+	}
+}
+
+// TestActiveTimeIsSummedThenRoundedOnce credits sessions of 1 min 40 s: rounding each to
+// 2 minutes would show 6 minutes for three of them and 8 for four; the log keeps seconds.
+func TestActiveTimeIsSummedThenRoundedOnce(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	at := mustTime(t, "2024-06-15T10:00:00Z")
+	credit := func(at time.Time, active time.Duration) {
+		t.Helper()
+		if _, err := db.CreditActivity(ctx, testGuild, []ActivityCredit{{UserID: "u1", Active: active, Source: SourceSession}}, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		credit(at.Add(time.Duration(i)*time.Hour), 100*time.Second)
+	}
+	credit(at.AddDate(0, 0, 1), 80*time.Second+400*time.Millisecond)
+	v, err := db.StreakOf(ctx, testGuild, "u1", at.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Recent) != 2 || v.Recent[1].Minutes != 5 || v.Recent[1].Active != 300*time.Second ||
+		v.Recent[0].Minutes != 1 || v.Recent[0].Active != 80*time.Second {
+		t.Errorf("days %+v, want 5 min (300 s), then 1 min (80 s)", v.Recent)
+	}
+	if v.Minutes != 6 || v.Active != 380*time.Second || v.Sessions != 4 {
+		t.Errorf("totals %d min (%v), %d sessions; want 6 min (6m20s), 4 sessions", v.Minutes, v.Active, v.Sessions)
+	}
+	assertSummariesMatchLog(t, db, testGuild, "after the credits")
+	if _, err := db.RecomputeSummaries(ctx, testGuild); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := db.StreakOf(ctx, testGuild, "u1", at.AddDate(0, 0, 1)); err != nil || again.Active != v.Active || again.Minutes != 6 {
+		t.Errorf("after a recomputation: %v (%d min), %v; want the same totals", again.Active, again.Minutes, err)
+	}
+	// Minutes still reads: whole minutes for callers that do not know Active.
+	if _, err := db.CreditActivity(ctx, testGuild, []ActivityCredit{{UserID: "u1", Minutes: 3, Source: SourceSession}}, at.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := db.StreakOf(ctx, testGuild, "u1", at.AddDate(0, 0, 2)); err != nil || v.Active != 560*time.Second || v.Minutes != 9 {
+		t.Errorf("with a credit of 3 whole minutes: %v (%d min), %v; want 9m20s (9 min)", v.Active, v.Minutes, err)
+	}
+}
+
+// TestMigrationKeepsMinutesAsSeconds opens a database written before active time was
+// kept in seconds: its figures stay what they were.
+func TestMigrationKeepsMinutesAsSeconds(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations {
+		if m.version > 4 {
+			break
+		}
+		if _, err := raw.Exec(m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		if _, err := raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, 'then')`, m.version, m.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO activity (guild_id, user_id, day, sessions, solo, minutes, bridged, zone, updated_at)
+			VALUES ('g1', 'u1', '2024-06-14', 1, 0, 12, 0, 'UTC', 'then'), ('g1', 'u1', '2024-06-15', 2, 1, 25, 0, 'UTC', 'then')`,
+		`INSERT INTO member_streaks (guild_id, user_id, name, last_day, run, best, total_days, freezes_held, frozen_days,
+			total_sessions, total_minutes, last_zone) VALUES ('g1', 'u1', 'Ann', '2024-06-15', 2, 2, 2, 0, '', 3, 37, 'UTC')`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v, err := db.StreakOf(ctx, testGuild, "u1", mustTime(t, "2024-06-15T12:00:00Z"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Minutes != 37 || v.Active != 37*time.Minute || len(v.Recent) != 2 || v.Recent[0].Minutes != 25 || v.Recent[1].Minutes != 12 {
+		t.Errorf("after the migration: %d min (%v), days %+v; want 37 min, days of 25 and 12", v.Minutes, v.Active, v.Recent)
+	}
+	assertSummariesMatchLog(t, db, testGuild, "after the migration")
+	if _, err := db.CreditActivity(ctx, testGuild, []ActivityCredit{{UserID: "u1", Active: 90 * time.Second, Source: SourceSession}},
+		mustTime(t, "2024-06-15T13:00:00Z")); err != nil {
+		t.Fatal(err)
+	}
+	var minutes, totalMinutes int
+	if err := db.read.QueryRow(`SELECT a.minutes, m.total_minutes FROM activity a JOIN member_streaks m USING (guild_id, user_id)
+		WHERE a.day = '2024-06-15'`).Scan(&minutes, &totalMinutes); err != nil || minutes != 27 || totalMinutes != 39 {
+		t.Errorf("the rounded columns read %d and %d, %v; want the day's 26.5 min as 27, the total's 38.5 min as 39", minutes, totalMinutes, err)
+	}
 }
