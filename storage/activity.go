@@ -220,9 +220,11 @@ type creditWriter struct {
 
 func prepareCreditWriter(ctx context.Context, tx *sql.Tx, guildID string, at time.Time) (*creditWriter, error) {
 	logStmt, err := tx.PrepareContext(ctx, `INSERT INTO activity
-		(guild_id, user_id, day, sessions, solo, seconds, bridged, zone, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(guild_id, user_id, day, sessions, solo, seconds, minutes, bridged, zone, updated_at)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, (?6 + 30) / 60, ?7, ?8, ?9)
 		ON CONFLICT (guild_id, user_id, day) DO UPDATE SET sessions = sessions + excluded.sessions,
 			solo = solo + excluded.solo, seconds = seconds + excluded.seconds,
+			minutes = (seconds + excluded.seconds + 30) / 60,
 			bridged = bridged OR excluded.bridged, zone = excluded.zone, updated_at = excluded.updated_at`)
 	if err != nil {
 		return nil, err

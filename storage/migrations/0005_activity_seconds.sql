@@ -3,13 +3,12 @@
 -- three sessions of 1 min 40 s made 6 minutes, not 5. Rows written before this migration
 -- only know whole minutes; they become that many minutes in seconds, so every figure shown
 -- so far stays what it was.
+--
+-- activity.minutes and member_streaks.total_minutes stay, each written with its seconds as
+-- those seconds rounded once, for reading the tables by hand. The code reads seconds only;
+-- never add up the minutes columns.
 ALTER TABLE activity ADD COLUMN seconds INTEGER NOT NULL DEFAULT 0 CHECK (seconds >= 0);
 UPDATE activity SET seconds = minutes * 60;
-ALTER TABLE activity DROP COLUMN minutes;
--- The day's active time rounded to minutes, for reading the table by hand. Never add these
--- up: sum seconds, then round.
-ALTER TABLE activity ADD COLUMN minutes INTEGER AS ((seconds + 30) / 60) VIRTUAL;
 
--- total_minutes stays, written from total_seconds (rounded once) with every summary.
 ALTER TABLE member_streaks ADD COLUMN total_seconds INTEGER NOT NULL DEFAULT 0;
 UPDATE member_streaks SET total_seconds = total_minutes * 60;
