@@ -288,3 +288,20 @@ func TestTimezoneClearAndShow(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkZoneAutocomplete measures one keystroke of /timezone's autocomplete, which
+// cannot be deferred: a city, and an offset (which looks at every zone's offset now).
+func BenchmarkZoneAutocomplete(b *testing.B) {
+	for _, q := range []string{"berl", "utc+2"} {
+		b.Run(q, func(b *testing.B) {
+			req := autocompleteRequest("", "zone", q)
+			req.Received = winter
+			cmd := timezoneCommand(newFake())
+			for b.Loop() {
+				if choices, err := cmd.Complete(context.Background(), req); err != nil || len(choices) == 0 {
+					b.Fatal(choices, err)
+				}
+			}
+		})
+	}
+}
