@@ -101,10 +101,10 @@ func TestRoutineListAndShow(t *testing.T) {
 		wantError string
 	}{
 		{name: "list", req: request("list"),
-			contains: []string{"**Desk break**", "**Morning Flow** — 2 steps, 1 min", "**Old one** — Cannot be used any more"}},
-		{name: "show built-in", req: request("show", str("name", "desk-break")), contains: []string{"Desk break", "1. **Overhead stretch** — 4 × 20 s", "3 min 30 s, with 10 s to get ready"}},
+			contains: []string{"**Desk break**", "**Morning Flow** — 2 exercises, 1 min 10 s", "**Old one** — Cannot be used any more"}},
+		{name: "show built-in", req: request("show", str("name", "desk-break")), contains: []string{"Desk break", "1. Overhead stretch · 4 × 20 s", "with 10 s to get ready before each exercise"}},
 		{name: "show custom by its key", req: request("show", str("name", "morning flow")),
-			contains: []string{"Morning Flow", "1. **Child's pose** — 30 s · 30 s", "1 min, with 10 s to get ready"}},
+			contains: []string{"Morning Flow", "1. Child's pose · 30 s\n2. Cat stretch · 20 s", "1 min 10 s, with 10 s to get ready before each exercise"}},
 		{name: "show typo", req: request("show", str("name", "mornig flow")),
 			wantError: `No routine called "mornig flow". Did you mean: Morning Flow`},
 		{name: "outside a server only built-ins", req: outsideServer(request("show", str("name", "morning flow"))),
@@ -161,7 +161,7 @@ func TestRoutineCreate(t *testing.T) {
 		{name: "bad step", req: asManager(request("create", str("name", "Wake up"), str("steps", "overhead-stretch 30s, cat-strech 20s"))),
 			wantError: `step 2: unknown exercise "cat-strech" — did you mean cat-stretch?`},
 		{name: "hold too long", req: asManager(request("create", str("name", "Wake up"), str("steps", "cat-stretch 11m"))),
-			wantError: "step 1: hold 11m is too long"},
+			wantError: "step 1: cat-stretch holds 20 s in the articles; 11m is longer."},
 		{name: "shadows a built-in name", req: asManager(request("create", str("name", "DESK BREAK"), str("steps", "cat-stretch"))),
 			wantError: "Desk break is a built-in routine"},
 		{name: "shadows a built-in id", req: asManager(request("create", str("name", "desk-break"), str("steps", "cat-stretch"))),

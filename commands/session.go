@@ -229,7 +229,7 @@ func (c *sessionCommand) click(b sessionButton) Handler {
 			return c.ended(ctx, id)
 		case err != nil:
 			return nil, sessionError(err, b.verb)
-		case req.MessageID != "" && req.MessageID == v.Session.LiveMessageID:
+		case v.Claim != nil: // the engine made this reply the write of the live message
 			return c.reply(ctx, v)
 		}
 		return Message(true, fmt.Sprintf("Done. The session message: %s", messageLink(v.Session))), nil

@@ -102,7 +102,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	cat := loadCatalog(t)
-	if _, err := db.CreateRoutine(ctx, storage.Routine{GuildID: "g", Name: "Quick", Steps: "cat-stretch 5s x2", CreatedBy: "u1"}, 50); err != nil {
+	if _, err := db.CreateRoutine(ctx, storage.Routine{GuildID: "g", Name: "Quick", Steps: "childs-pose 10s x2", CreatedBy: "u1"}, 50); err != nil {
 		t.Fatal(err)
 	}
 	f := &sessionFixture{t: t, clk: clk, db: db, sender: &fakeSender{}}
@@ -185,27 +185,33 @@ func TestSessionRunsFromSlashCommandToSummary(t *testing.T) {
 	_, err := f.click(plainMember, "m1", "start")
 	wantUserError(t, err, "Only the host")
 
-	r = f.must(f.click(modMember, "m1", "start")) // Manage Messages may control
-	if text := replyText(r); !r.Update || !strings.Contains(text, "rep 1 of 2") {
-		t.Fatalf("start-now reply = %s, want the first step", text)
+	// Manage Messages may control. The start is a new message, which notifies the members,
+	// and the lobby points to it; the click is answered privately with its link.
+	r = f.must(f.click(modMember, "m1", "start"))
+	if text := replyText(r); r.Update || !r.Ephemeral || !strings.Contains(text, "https://discord.com/channels/g/c/m2") {
+		t.Fatalf("start-now reply = %s, want a private link to the running session", text)
+	}
+	if w := f.sender.all(); len(w) != 3 || w[1].op != "send" || !strings.Contains(w[1].embed.Footer.Text, "rep 1 of 2") ||
+		w[2].op != "edit" || w[2].message != "m1" {
+		t.Fatalf("writes after the start = %+v, want the first step posted and the lobby pointed to it", w)
 	}
 	if _, err := f.db.UpdateGuildSettings(context.Background(), "g", func(s *storage.GuildSettings) { s.HostRoleID = "hosts" }); err != nil {
 		t.Fatal(err)
 	}
-	r = f.must(f.click(roleMember, "m1", "pause")) // so may the host role
+	r = f.must(f.click(roleMember, "m2", "pause")) // so may the host role
 	if !strings.Contains(replyText(r), "Paused") {
 		t.Fatalf("pause reply = %s", replyText(r))
 	}
-	f.must(f.click(hostMember, "m1", "resume"))
-	if n := len(f.sender.all()); n != 1 {
+	f.must(f.click(hostMember, "m2", "resume"))
+	if n := len(f.sender.all()); n != 3 {
 		t.Fatalf("%d writes; clicks on the live message must be answered by the click's update alone", n)
 	}
 
-	f.clk.Advance(10 * time.Second)
+	f.clk.Advance(20 * time.Second)
 	w := f.sender.all()
 	last := w[len(w)-1]
-	if last.op != "edit" || last.message != "m1" || !strings.Contains(last.embed.Title, "Session complete") {
-		t.Fatalf("last write = %+v, want the summary edited into m1", last)
+	if last.op != "edit" || last.message != "m2" || !strings.Contains(last.embed.Title, "Session complete") {
+		t.Fatalf("last write = %+v, want the summary edited into m2", last)
 	}
 	credits, err := f.db.SessionCredits(context.Background(), 1)
 	if err != nil || len(credits) != 2 {

@@ -311,8 +311,8 @@ func TestStatsRespectsPrivacy(t *testing.T) {
 			}
 			text := embedText(r)
 			checkText(t, text, tt.want, append(tt.avoid, "Asia/Tokyo", "Tokyo"))
-			if !strings.Contains(text, "today is outlined") {
-				t.Errorf("the heatmap's legend is gone:\n%s", text)
+			if !strings.Contains(text, "the brightest green is your busiest day") {
+				t.Errorf("the heatmap's footer is gone:\n%s", text)
 			}
 		})
 	}

@@ -445,7 +445,8 @@ func (e *Engine) act(ctx context.Context, id int64, a Actor, fn func(*run, time.
 	}
 	rt.mu.Unlock()
 	if announce && !onLive {
-		_ = e.flush(ctx, rt) // logged inside; the change itself succeeded and is persisted
+		_ = e.flush(ctx, rt)       // logged inside; the change itself succeeded and is persisted
+		return e.snapshot(rt), nil // with the live message the write may have posted
 	}
 	return v, nil
 }

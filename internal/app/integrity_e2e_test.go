@@ -19,7 +19,7 @@ import (
 )
 
 // longSteps is a custom routine of 30 short holds, long enough for 20 skips.
-const longSteps = "cat-stretch 5s x15, cat-stretch 5s x15"
+const longSteps = "childs-pose 10s x15, childs-pose 10s x15"
 
 // startLongSession creates the routine "Long" and starts it at once as alice.
 func (h *harness) startLongSession() fakediscord.Message {
@@ -34,10 +34,24 @@ func (h *harness) startLongSession() fakediscord.Message {
 	return h.sessionMessage()
 }
 
-var stepPattern = regexp.MustCompile(`step (\d+) of \d+`)
+// longRepsPerExercise is how many holds each of longSteps' two exercises has.
+const longRepsPerExercise = 15
 
-// shownSteps lists, in the order Discord received them, the step numbers that writes of
-// the live message showed: type-7 callbacks of clicks on it, and edits of it.
+var stepPattern = regexp.MustCompile(`exercise (\d+) of \d+ · rep (\d+) of \d+`)
+
+// stepOf reads which hold of longSteps a text shows, counting from 1; 0 when none.
+func stepOf(text []byte) int {
+	m := stepPattern.FindSubmatch(text)
+	if m == nil {
+		return 0
+	}
+	exercise, _ := strconv.Atoi(string(m[1]))
+	rep, _ := strconv.Atoi(string(m[2]))
+	return (exercise-1)*longRepsPerExercise + rep
+}
+
+// shownSteps lists, in the order Discord received them, the holds that writes of the live
+// message showed: type-7 callbacks of clicks on it, and edits of it.
 func shownSteps(calls []fakediscord.Call, messageID string, clicks map[string]bool) []int {
 	var steps []int
 	for _, c := range calls {
@@ -53,8 +67,7 @@ func shownSteps(calls []fakediscord.Call, messageID string, clicks map[string]bo
 		if !isEdit && !isUpdate {
 			continue
 		}
-		if m := stepPattern.FindSubmatch(c.RawBody); m != nil {
-			n, _ := strconv.Atoi(string(m[1]))
+		if n := stepOf(c.RawBody); n > 0 {
 			steps = append(steps, n)
 		}
 	}
@@ -98,7 +111,7 @@ func TestConcurrentClicksNeverShowAnOlderState(t *testing.T) {
 
 	status := h.slash(alice, "session", fakediscord.Subcommand("status")).text()
 	want := stepPattern.FindString(status)
-	if want != "step 21 of 30" || !strings.Contains(status, "Paused") {
+	if stepOf([]byte(status)) != 21 || !strings.Contains(status, "Paused") {
 		t.Fatalf("after 20 skips and a pause the session is at %q:\n%s", want, status)
 	}
 	h.awaitText("the live message", live.ID, want, "Paused")
@@ -129,8 +142,9 @@ func TestForgetMeDuringASession(t *testing.T) {
 	// The host is gone; a moderator (Manage Messages) still runs the session.
 	assertTextHas(t, "alice pressing Start now", h.click(alice, lobby.ID, buttonID(t, lobby, "Start now")).text(), "Only the host")
 	h.click(admin, lobby.ID, buttonID(t, lobby, "Start now"))
-	clk.Advance(10 * time.Second)
-	summary := h.awaitText("summary", lobby.ID, "Session complete", "Bob: streak 1 day")
+	h.awaitText("the lobby after the start", lobby.ID, "continues in the message below")
+	clk.Advance(20 * time.Second)
+	summary := h.awaitText("summary", h.sessionMessage().ID, "Session complete", "Bob: streak 1 day")
 	if strings.Contains(summary, "Alice") {
 		t.Errorf("the summary names the member who was forgotten:\n%s", summary)
 	}
@@ -144,12 +158,12 @@ func TestClockSetBackMidSessionStillCreditsEveryone(t *testing.T) {
 	h.createQuickRoutine()
 	live := h.startSession(0)
 	h.click(bob, live.ID, buttonID(t, live, "Join"))
-	clk.Advance(3 * time.Second)
+	clk.Advance(6 * time.Second)
 	clk.StepWall(-time.Hour) // NTP sets the machine's clock back an hour mid-step
-	clk.Advance(2 * time.Second)
+	clk.Advance(4 * time.Second)
 	h.awaitText("second step after the clock was set back", live.ID, "rep 2 of 2")
-	clk.Advance(5 * time.Second)
-	h.awaitText("summary", live.ID, "Session complete: Quick", "Duration: 10 s", "Alice: streak 1 day", "Bob: streak 1 day")
+	clk.Advance(10 * time.Second)
+	h.awaitText("summary", live.ID, "Session complete: Quick", "Duration: 20 s", "Alice: streak 1 day", "Bob: streak 1 day")
 	if got := creditedMembers(t, h.cfg.Storage.Path, 1); fmt.Sprint(got) != fmt.Sprint([]string{alice.ID, bob.ID}) {
 		t.Errorf("credited %v, want alice and bob", got)
 	}
@@ -157,12 +171,12 @@ func TestClockSetBackMidSessionStillCreditsEveryone(t *testing.T) {
 
 func TestJoinBehindALockedDatabaseCountsFromTheClick(t *testing.T) {
 	h, clk := startClocked(t)
-	h.createQuickRoutine() // two 5 s holds: the last step starts at 5 s
+	h.createQuickRoutine() // two 10 s holds: the last step starts at 10 s
 	live := h.startSession(0)
-	clk.Advance(3 * time.Second)
+	clk.Advance(6 * time.Second)
 
 	released := sqlitetest.HoldWriteLock(t, h.cfg.Storage.Path, 2500*time.Millisecond) // past SQLite's busy_timeout
-	// Alice leaves and Bob joins, both clicked at 3 s. Alice's leave takes the session
+	// Alice leaves and Bob joins, both clicked at 6 s. Alice's leave takes the session
 	// first and waits for the database; Bob's join waits behind it.
 	for _, c := range []struct {
 		who   fakediscord.Member
@@ -180,10 +194,10 @@ func TestJoinBehindALockedDatabaseCountsFromTheClick(t *testing.T) {
 			t.Fatalf("%s was answered with type %d before the database took it; want a deferral (6)", c.label, resp.Type)
 		}
 	}
-	clk.Advance(3 * time.Second) // the last step begins while the database is still locked
+	clk.Advance(6 * time.Second) // the last step begins while the database is still locked
 	<-released
 	h.awaitText("the last step, once the join went through", live.ID, "rep 2 of 2", "Bob")
-	clk.Advance(10 * time.Second)
+	clk.Advance(20 * time.Second)
 	h.awaitText("summary", live.ID, "Session complete", "Bob: streak 1 day")
 	if got := creditedMembers(t, h.cfg.Storage.Path, 1); fmt.Sprint(got) != fmt.Sprint([]string{bob.ID}) {
 		t.Errorf("credited %v; want bob, whose join was clicked before the last step", got)
@@ -199,7 +213,7 @@ func TestSessionSummaryKeepsAPrivateStreakPrivate(t *testing.T) {
 	h.createQuickRoutine()
 	live := h.startSession(0)
 	h.click(bob, live.ID, buttonID(t, live, "Join"))
-	clk.Advance(10 * time.Second)
+	clk.Advance(20 * time.Second)
 	summary := h.awaitText("summary", live.ID, "Session complete", "Alice: streak 1 day", "Bob: 1 minute")
 	if strings.Contains(summary, "Bob: streak") {
 		t.Errorf("the public summary shows the streak of a member who keeps it private:\n%s", summary)

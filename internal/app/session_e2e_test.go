@@ -19,9 +19,9 @@ import (
 	"github.com/stretchbot/stretchbot/storage"
 )
 
-// quickSteps is a short custom routine: two 5 s holds of the cat stretch, 10 s in all
-// with no prep gap.
-const quickSteps = "cat-stretch 5s x2"
+// quickSteps is a short custom routine: two 10 s holds of the T-spine extension (the article
+// gives 10 s holds), 20 s in all with no prep gap.
+const quickSteps = "t-spine-extension 10s x2"
 
 // createQuickRoutine saves quickSteps as the server's routine "Quick" through /routine.
 func (h *harness) createQuickRoutine() {
@@ -113,19 +113,21 @@ func TestSessionRunsToSummaryAndRetriesA429(t *testing.T) {
 	}
 	assertTextHas(t, "lobby after join", messageText(h.message(lobby.ID)), "Joined (2)", "Bob")
 
-	clk.Advance(time.Minute) // the lobby ends: the same message shows the first hold
-	h.awaitText("first step", lobby.ID, "Cat stretch", "rep 1 of 2", "step 1 of 2", "[Pause]")
+	clk.Advance(time.Minute) // the lobby ends: a new message, which notifies, shows the first hold
+	h.awaitText("the lobby after the start", lobby.ID, "continues in the message below")
+	live := h.sessionMessage()
+	h.awaitText("first step", live.ID, "T-spine extension", "rep 1 of 2", "exercise 1 of 1", "[Pause]")
 
 	h.fake.FailNext(http.MethodPatch, "/channels/"+testChannel+"/messages/", http.StatusTooManyRequests, 100*time.Millisecond, 1)
-	clk.Advance(5 * time.Second)
-	h.awaitText("second step", lobby.ID, "rep 2 of 2", "step 2 of 2")
-	// One write per transition (lobby -> step 1 -> step 2), the rate-limited one retried.
-	if limited, ok := stepEdits(h.fake.Calls(), lobby.ID); limited != 1 || ok != 2 {
-		t.Fatalf("step edits: %d rate limited, %d accepted; want 1 and 2", limited, ok)
+	clk.Advance(10 * time.Second)
+	h.awaitText("second step", live.ID, "rep 2 of 2", "exercise 1 of 1")
+	// One write per transition (step 1 -> step 2), the rate-limited one retried.
+	if limited, ok := stepEdits(h.fake.Calls(), live.ID); limited != 1 || ok != 1 {
+		t.Fatalf("step edits: %d rate limited, %d accepted; want 1 and 1", limited, ok)
 	}
 
-	clk.Advance(5 * time.Second)
-	h.awaitText("summary", lobby.ID, "Session complete: Quick", "Duration: 10 s", "Alice: streak 1 day 🔥", "Bob: streak 1 day 🔥")
+	clk.Advance(10 * time.Second)
+	h.awaitText("summary", live.ID, "Session complete: Quick", "Duration: 20 s", "Alice: streak 1 day 🔥", "Bob: streak 1 day 🔥")
 	if got := creditedMembers(t, h.cfg.Storage.Path, 1); strings.Join(got, ",") != alice.ID+","+bob.ID {
 		t.Fatalf("credited %v, want alice and bob once each", got)
 	}
@@ -151,7 +153,7 @@ func stepEdits(calls []fakediscord.Call, messageID string) (limited, accepted in
 // TestSessionSurvivesSIGKILL runs the real binary, kills it with SIGKILL in the middle of a
 // session (no shutdown code runs), starts it again on the same database, and checks that
 // the session finishes and credits both members exactly once. It runs on the real clock: a
-// separate process cannot share a fake one, and the routine takes 10 s.
+// separate process cannot share a fake one, and the routine takes 20 s.
 func TestSessionSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary on the real clock")
