@@ -134,7 +134,7 @@ func streakEmbed(l look, v storage.StreakView) *discordgo.MessageEmbed {
 	}
 	e.Description = fmt.Sprintf("**Current:** %s\n**Best:** %s\n**Freezes held:** %d\n%s",
 		plural(st.Current, "day"), plural(st.Best, "day"), st.FreezesHeld, todayLine(v.Standing, l.self))
-	e.Fields = []*discordgo.MessageEmbedField{{Name: fmt.Sprintf("Last %d counted days", storage.RecentDays), Value: recentLines(v.Recent)}}
+	e.Fields = []*discordgo.MessageEmbedField{{Name: recentTitle(len(v.Recent)), Value: recentLines(v.Recent)}}
 	if len(st.FrozenDays) > 0 {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Covered by freezes", Value: dayList(st.FrozenDays)})
 	}
@@ -154,7 +154,7 @@ func todayLine(s storage.Standing, self bool) string {
 	if !self {
 		return "**Their today:** " + done
 	}
-	return fmt.Sprintf("**Today** (%s, %s): %s; it ends <t:%d:R>", s.Today, s.Zone, done, s.TodayEnds.Unix())
+	return fmt.Sprintf("**Today** (%s, %s): %s; it ends <t:%d:R>", s.Today, zoneShown(s.Zone.String()), done, s.TodayEnds.Unix())
 }
 
 // recentLines lists counted days, newest first, with what happened on each.
@@ -169,7 +169,7 @@ func recentLines(recent []storage.DayActivity) string {
 			parts = append(parts, "solo")
 		}
 		if d.Minutes > 0 {
-			parts = append(parts, fmt.Sprintf("%d min", d.Minutes))
+			parts = append(parts, minutesText(d.Minutes))
 		}
 		lines[i] = fmt.Sprintf("%s · %s", d.Day, strings.Join(parts, ", "))
 	}
@@ -260,7 +260,7 @@ func statsEmbed(name string, v storage.StatsView) *discordgo.MessageEmbed {
 			inline("Best streak", plural(st.Best, "day")),
 			inline("Days counted", fmt.Sprint(st.TotalDays)),
 			inline("Group sessions", fmt.Sprint(v.Sessions)),
-			inline("Minutes", fmt.Sprint(v.Minutes)),
+			inline("Time stretched", minutesText(v.Minutes)),
 			inline("Solo days", fmt.Sprint(v.SoloDays)),
 		},
 		Image:  &discordgo.MessageEmbedImage{URL: "attachment://" + heatmapFile},
@@ -387,4 +387,25 @@ func refuseOutsideServer(h Handler) Handler {
 		}
 		return h(ctx, req)
 	}
+}
+
+// recentTitle heads the list of recent counted days: "The last counted day", "Last 3 counted
+// days".
+func recentTitle(n int) string {
+	if n == 1 {
+		return "The last counted day"
+	}
+	return fmt.Sprintf("Last %d counted days", n)
+}
+
+// minutesText writes whole minutes for reading: "45 min", "4 h 55 min", "2 h".
+func minutesText(minutes int) string {
+	h, m := minutes/60, minutes%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d min", m)
+	case m == 0:
+		return fmt.Sprintf("%d h", h)
+	}
+	return fmt.Sprintf("%d h %d min", h, m)
 }

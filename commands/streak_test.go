@@ -266,7 +266,7 @@ func TestStatsAttachesAHeatmap(t *testing.T) {
 		t.Errorf("attachment is not a PNG: %v", err)
 	}
 	text := replyText(r)
-	for _, w := range []string{"Group sessions: 6", "Minutes: 95", "Solo days: 1", "Days counted: 7"} {
+	for _, w := range []string{"Group sessions: 6", "Time stretched: 1 h 35 min", "Solo days: 1", "Days counted: 7"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("stats lack %q:\n%s", w, text)
 		}
@@ -283,7 +283,7 @@ func TestStatsRespectsPrivacy(t *testing.T) {
 		Standing: storage.Standing{Status: streak.Status{Current: 2, Best: 5, TotalDays: 7}, Today: today, Zone: tokyo, Sessions: 6, Minutes: 95},
 		Days:     []storage.DayActivity{{Day: today, Sessions: 2}},
 	}
-	figures := []string{"Current streak: 2 days", "Days counted: 7", "Minutes: 95"}
+	figures := []string{"Current streak: 2 days", "Days counted: 7", "Time stretched: 1 h 35 min"}
 	tests := []struct {
 		name        string
 		about       *discordgo.User
@@ -538,5 +538,16 @@ func TestSettings(t *testing.T) {
 	}
 	if got := settingsCommand(newFake()).Definition.DefaultMemberPermissions; got == nil || *got != discordgo.PermissionManageGuild {
 		t.Errorf("default member permissions %v, want Manage Server", got)
+	}
+}
+
+func TestMinutesText(t *testing.T) {
+	for _, tt := range []struct {
+		minutes int
+		want    string
+	}{{0, "0 min"}, {1, "1 min"}, {59, "59 min"}, {60, "1 h"}, {295, "4 h 55 min"}, {120, "2 h"}} {
+		if got := minutesText(tt.minutes); got != tt.want {
+			t.Errorf("minutesText(%d) = %q, want %q", tt.minutes, got, tt.want)
+		}
 	}
 }

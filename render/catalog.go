@@ -198,8 +198,8 @@ func ExerciseList(exercises []*catalog.Exercise, filters string, page int) *disc
 		Title:       "Exercises",
 		Description: strings.Join(lines, "\n"),
 		Color:       colorInfo,
-		Footer: footer(fmt.Sprintf("Page %d of %d · %d exercises · /exercise <name> shows one in full",
-			page, pages, len(exercises))),
+		Footer: footer(fmt.Sprintf("Page %d of %d · %s · /exercise <name> shows one in full",
+			page, pages, plural(len(exercises), "exercise"))),
 	})
 }
 

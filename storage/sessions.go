@@ -126,7 +126,7 @@ func (db *DB) recordCredits(ctx context.Context, tx *sql.Tx, s *session.Session,
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 1 {
-			fresh = append(fresh, ActivityCredit{UserID: c.UserID, Name: c.Name, Minutes: c.Minutes(), Source: SourceSession})
+			fresh = append(fresh, ActivityCredit{UserID: c.UserID, Name: c.Name, Active: c.Active, Source: SourceSession})
 		}
 		if creditHook != nil {
 			creditHook("credit", i)
