@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/session"
 )
 
@@ -251,4 +252,71 @@ func TestSessionMessageBetweenLastDeadlineAndEnd(t *testing.T) {
 	s := testSession(t, session.Running)
 	text := messageText(SessionMessage(session.View{Session: s, Step: len(s.Plan)}, nil))
 	assertContains(t, text, "Finishing: Floor", "summary follows", "[Join session/42/join][Leave session/42/leave]")
+}
+
+// catalogItem is a routine step of the catalog as a session runs it: the whole how-to, the
+// exercise's cautions and the general rule (as commands' routineItems builds it).
+func catalogItem(cat *catalog.Catalog, st catalog.RoutineStep) session.RoutineItem {
+	ex, _ := cat.Exercise(st.Exercise)
+	return session.RoutineItem{ExerciseID: ex.ID, Name: ex.Name, Instructions: strings.Join(ex.Steps, "\n"),
+		Cautions: append(slices.Clone(ex.Cautions), cat.GeneralRule()), Hold: st.Hold, Reps: st.Reps, Rest: st.Rest,
+		Side: string(st.Side), ServerTimed: !ex.Limits().FromArticles}
+}
+
+// TestEveryCatalogStepFitsWithItsCautions renders every built-in routine, and every timed
+// exercise on its own, at every step of a session, and checks that each fits Discord's
+// limits with the whole how-to and every caution shown, nothing cut.
+func TestEveryCatalogStepFitsWithItsCautions(t *testing.T) {
+	cat := loadCatalog(t)
+	routines := slices.Clone(cat.Routines())
+	for _, ex := range cat.Exercises() {
+		if ex.Timed {
+			routines = append(routines, &catalog.Routine{Name: ex.Name, Steps: []catalog.RoutineStep{{Exercise: ex.ID, Hold: ex.Limits().Hold.Max, Reps: 1}}})
+		}
+	}
+	for _, r := range routines {
+		items := make([]session.RoutineItem, len(r.Steps))
+		for i, st := range r.Steps {
+			items[i] = catalogItem(cat, st)
+		}
+		plan, err := session.BuildPlan(items, 10*time.Second, 10*time.Second)
+		if err != nil {
+			t.Fatalf("%s: %v", r.Name, err)
+		}
+		s := session.Session{ID: 1, GuildID: "g", ChannelID: "c", HostID: "h", RoutineName: r.Name, Plan: plan,
+			Status: session.Running, StartedAt: sessionT0, Participants: []session.Participant{{UserID: "h", Name: "Hana"}}}
+		views := []session.View{{Session: withStatus(s, session.Lobby), Step: -1}}
+		for i := range plan {
+			views = append(views, session.View{Session: s, Step: i, StepEnd: sessionT0})
+		}
+		for _, v := range views {
+			embed, _ := SessionMessage(v, nil)
+			text := messageText(embed, nil)
+			if n := embedLength(embed); n > EmbedsTotalMax || utf8.RuneCountInString(embed.Description) > EmbedDescriptionMax {
+				t.Errorf("%s step %d: %d characters", r.Name, v.Step, n)
+			}
+			for _, f := range embed.Fields {
+				if utf8.RuneCountInString(f.Value) > EmbedFieldValueMax || strings.Contains(f.Value, "…") {
+					t.Errorf("%s step %d: field %q is cut:\n%s", r.Name, v.Step, f.Name, f.Value)
+				}
+			}
+			if v.Step < 0 {
+				for _, c := range planCautions(plan) {
+					if !strings.Contains(text, c) {
+						t.Errorf("%s lobby lacks the caution %q", r.Name, c)
+					}
+				}
+				continue
+			}
+			st := plan[v.Step]
+			if st.Kind == session.Rest {
+				continue
+			}
+			for _, line := range append(strings.Split(st.Instructions, "\n"), st.Cautions...) {
+				if !strings.Contains(text, line) {
+					t.Errorf("%s step %d (%s) lacks %q", r.Name, v.Step, st.Name, line)
+				}
+			}
+		}
+	}
 }
