@@ -79,11 +79,6 @@ func sessionLength(r *catalog.Routine, prepGap time.Duration) time.Duration {
 	return r.TotalDuration(prepGap) + prepGap
 }
 
-// human writes a duration for reading: "30 s", "1 min 30 s".
-func human(d time.Duration) string {
-	return catalog.DurationRange{Min: d, Max: d}.String()
-}
-
 // RoutineList renders /routine list: the built-in routines, then the server's own. A
 // custom routine without steps (one that no longer parses) shows its Description, which
 // says what is wrong.
@@ -112,12 +107,4 @@ func routineLine(r *catalog.Routine, prepGap time.Duration) string {
 		return fmt.Sprintf("• **%s** — %s", RoutineName(r.Name), r.Description)
 	}
 	return fmt.Sprintf("• **%s** — %s, %s", RoutineName(r.Name), plural(len(r.Steps), "exercise"), human(sessionLength(r, prepGap)))
-}
-
-// plural writes "1 step", "3 steps".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
