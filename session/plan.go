@@ -31,6 +31,20 @@ func (k StepKind) String() string {
 	return fmt.Sprintf("StepKind(%d)", int(k))
 }
 
+// ParseStepKind returns the StepKind whose String is name, or an error for a name no kind
+// has. It names every kind String names (TestParseStepKind walks them all).
+func ParseStepKind(name string) (StepKind, error) {
+	switch name {
+	case "exercise":
+		return Exercise, nil
+	case "rest":
+		return Rest, nil
+	case "prep":
+		return Prep, nil
+	}
+	return 0, fmt.Errorf("unknown step kind %q", name)
+}
+
 // Step is one timed entry of a Plan. Exercise and Prep steps name the exercise being held
 // or prepared; a Rest step names the exercise it rests from.
 type Step struct {

@@ -41,6 +41,17 @@ func (st Status) String() string {
 	return fmt.Sprintf("Status(%d)", int(st))
 }
 
+// ParseStatus returns the Status whose String is name, or an error for a name no status
+// has: a stored status this version does not know fails loudly instead of being misread.
+func ParseStatus(name string) (Status, error) {
+	for st, n := range statusNames {
+		if n == name {
+			return st, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown session status %q", name)
+}
+
 // Active reports whether the session still occupies its channel.
 func (st Status) Active() bool { return st == Lobby || st == Running || st == Paused }
 

@@ -312,7 +312,7 @@ func storedStatus(ctx context.Context, tx *sql.Tx, id int64) (session.Status, er
 	if err != nil {
 		return 0, err
 	}
-	return parseStatus(name)
+	return session.ParseStatus(name)
 }
 
 // writeState stores everything about s that changes while it runs, and its participants.
@@ -393,7 +393,7 @@ func scanSession(row rowScanner) (*session.Session, error) {
 	}
 	what := fmt.Sprintf("session %d", s.ID)
 	var err error
-	if s.Status, err = parseStatus(status); err != nil {
+	if s.Status, err = session.ParseStatus(status); err != nil {
 		return &s, unreadable(what, err)
 	}
 	if s.Plan, err = decodePlan(planJSON); err != nil {
@@ -409,16 +409,6 @@ func scanSession(row rowScanner) (*session.Session, error) {
 		return &s, unreadable(what, err)
 	}
 	return &s, nil
-}
-
-// parseStatus maps a stored status name back to its session.Status.
-func parseStatus(name string) (session.Status, error) {
-	for st := session.Lobby; st <= session.Aborted; st++ {
-		if st.String() == name {
-			return st, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown session status %q", name)
 }
 
 // encodeTime stores t exactly (UTC, nanoseconds); the zero time is NULL.
@@ -505,7 +495,7 @@ func decodePlan(data string) (session.Plan, error) {
 	}
 	plan := make(session.Plan, len(steps))
 	for i, s := range steps {
-		kind, err := parseStepKind(s.Kind)
+		kind, err := session.ParseStepKind(s.Kind)
 		if err != nil {
 			return nil, fmt.Errorf("plan step %d: %w", i+1, err)
 		}
@@ -514,13 +504,4 @@ func decodePlan(data string) (session.Plan, error) {
 			Duration: time.Duration(s.DurationNS), Rest: time.Duration(s.RestNS), ServerTimed: s.ServerTimed}
 	}
 	return plan, nil
-}
-
-func parseStepKind(name string) (session.StepKind, error) {
-	for k := session.Exercise; k <= session.Prep; k++ {
-		if k.String() == name {
-			return k, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown step kind %q", name)
 }
