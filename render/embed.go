@@ -148,6 +148,18 @@ func footer(text string) *discordgo.MessageEmbedFooter {
 	return &discordgo.MessageEmbedFooter{Text: text}
 }
 
+// memberNameMax is the most of a member's display name shown.
+const memberNameMax = 80
+
+// MemberName makes a member's display name safe to show: white space folded to single
+// spaces, cut to memberNameMax, and escaped so it cannot format or mention anyone.
+func MemberName(name string) string {
+	return Escape(Truncate(strings.Join(strings.Fields(name), " "), memberNameMax))
+}
+
+// memberName is MemberName under the name the session views (session.go) call it by.
+func memberName(name string) string { return MemberName(name) }
+
 // appendNew appends the items of add that list does not hold yet, keeping first-seen order.
 func appendNew(list []string, add ...string) []string {
 	for _, a := range add {

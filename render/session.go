@@ -424,11 +424,6 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// memberName makes a member's display name safe to show: it cannot format or mention.
-func memberName(name string) string {
-	return Escape(Truncate(strings.Join(strings.Fields(name), " "), 80))
-}
-
 // sessionButtons is one row of buttons (at most ButtonsPerRow) for the given actions.
 func sessionButtons(sessionID int64, actions ...string) []discordgo.MessageComponent {
 	row := discordgo.ActionsRow{}
