@@ -97,34 +97,6 @@ type Engine struct {
 	busy sync.WaitGroup // in-flight operations and transitions
 }
 
-// run is the in-memory state of one active session.
-type run struct {
-	guildID string // never changes; readable without mu
-
-	mu       sync.Mutex
-	s        *Session // replaced by update after a successful save; views copy it
-	rev      uint64   // bumped by every saved change, so a View can tell whether it is still current
-	timer    clock.Timer
-	gen      uint64   // bumped when the timer is stopped, so a callback already on its way is ignored
-	shown    shownKey // what the live message shows, or is being written to show
-	shownRev uint64   // the rev of that rendering
-	dirty    bool     // the live message is behind the state
-	writing  bool     // a goroutine (or a claimed click reply) is writing the live message
-	retry    clock.Timer
-	backoff  time.Duration // the delay before the next retry of a failed write; 0 after a success
-	// announceStart: the session has just started; the next write posts a new message that
-	// pings its members (an edit never notifies) and points the lobby message to it.
-	announceStart bool
-	setBack       time.Duration // how far the wall clock had been set back when s's times were last moved
-	note          string
-}
-
-// shownKey identifies what a rendering of the session shows, to write only real changes.
-type shownKey struct {
-	status Status
-	step   int
-}
-
 // New returns an Engine. Call Restore once before serving requests.
 func New(cfg Config, store Store, poster Poster, clk clock.Clock) *Engine {
 	cfg = cfg.withDefaults()
@@ -248,19 +220,6 @@ func (e *Engine) forgetIn(ctx context.Context, rt *run, userID string) (bool, er
 	return true, nil
 }
 
-// runsOf returns the active sessions of a server.
-func (e *Engine) runsOf(guildID string) []*run {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var runs []*run
-	for _, rt := range e.runs {
-		if rt.guildID == guildID {
-			runs = append(runs, rt)
-		}
-	}
-	return runs
-}
-
 // Leave marks the member as gone; leaving twice, or without having joined, changes nothing.
 // Like Join it writes no message.
 func (e *Engine) Leave(ctx context.Context, id int64, a Actor) (View, error) {
@@ -286,19 +245,6 @@ func (e *Engine) StartNow(ctx context.Context, id int64, a Actor) (View, error) 
 		e.arm(rt, now)
 		return true, nil
 	})
-}
-
-// startRun ends the lobby at now: the session runs, and its next write announces the start;
-// a session with nobody in it is cancelled with a note. Caller holds rt.mu.
-func (e *Engine) startRun(ctx context.Context, rt *run, now time.Time) error {
-	if !slices.ContainsFunc(rt.s.Participants, Participant.Present) {
-		return e.end(ctx, rt, Cancelled, now, noteEmpty)
-	}
-	if err := e.update(ctx, rt, func(s *Session) { s.Status, s.StartedAt = Running, now }); err != nil {
-		return err
-	}
-	rt.announceStart = true
-	return nil
 }
 
 // Cancel ends a session that has not started; nobody is credited. Host control.
@@ -373,16 +319,6 @@ func (e *Engine) Lookup(ctx context.Context, id int64) (View, error) {
 	return e.view(&run{s: s}, e.clock.Now()), nil
 }
 
-// finish moves s to a final status at the given time, closing an open pause first so that
-// ActiveTime stays right.
-func finish(s *Session, status Status, at time.Time) {
-	if !s.PausedAt.IsZero() {
-		s.PausedTotal += at.Sub(s.PausedAt)
-		s.PausedAt = time.Time{}
-	}
-	s.Status, s.EndedAt = status, at
-}
-
 // control runs a host control: permission, phase, persisted change, re-armed timer, and
 // one write unless the caller's type-7 reply to the live message is that write.
 func (e *Engine) control(ctx context.Context, id int64, a Actor, op string, from []Status,
@@ -451,97 +387,38 @@ func (e *Engine) act(ctx context.Context, id int64, a Actor, fn func(*run, time.
 	return v, nil
 }
 
-// claimer returns View.Claim for a view of rt taken at now: the reply to a click on the
-// live message becomes that message's one writer, provided nothing newer has been saved,
-// shown or is being written since. Caller holds rt.mu.
-func (e *Engine) claimer(rt *run, now time.Time) func() (func(sent bool), bool) {
-	rev, shows := rt.rev, rt.key(now)
-	return func() (func(sent bool), bool) {
-		rt.mu.Lock()
-		defer rt.mu.Unlock()
-		now := e.nowFor(e.base, rt)
-		if rt.writing || rt.rev != rev || rt.key(now) != shows {
-			// Too old to show. Unless the newest state is shown or being written already,
-			// the engine writes it instead.
-			if rt.shownRev != rt.rev || rt.shown != rt.key(now) {
-				rt.dirty = true
-				e.flushLater(rt)
-			}
-			return nil, false
-		}
-		rt.writing, rt.shown, rt.shownRev = true, shows, rev
-		return func(sent bool) {
-			rt.mu.Lock()
-			rt.writing = false
-			if !sent {
-				rt.dirty = true
-			}
-			rt.mu.Unlock()
-			e.flushLater(rt) // whatever changed while the reply was on its way
-		}, true
-	}
-}
-
-// enter registers an operation for Shutdown to wait on; false once shutting down.
-func (e *Engine) enter() bool {
+// Shutdown stops every timer and waits for in-flight operations and transitions, or for ctx
+// to end (then it cancels the writes still waiting and returns ctx.Err()). Sessions stay
+// active in the Store, so the next Restore resumes them. The Engine is unusable afterwards.
+func (e *Engine) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed {
-		return false
+	e.closed = true
+	runs := make([]*run, 0, len(e.runs)+len(e.retrying))
+	for _, rt := range e.runs {
+		runs = append(runs, rt)
 	}
-	e.busy.Add(1)
-	return true
-}
-
-func (e *Engine) busyError(channelID string) error {
-	e.mu.Lock()
-	rt := e.byChannel[channelID]
+	for rt := range e.retrying {
+		runs = append(runs, rt)
+	}
 	e.mu.Unlock()
-	if rt == nil {
+	for _, rt := range runs {
+		rt.mu.Lock()
+		e.stopTimer(rt)
+		if rt.retry != nil {
+			rt.retry.Stop()
+		}
+		rt.mu.Unlock()
+	}
+	done := make(chan struct{})
+	go func() {
+		e.busy.Wait()
+		close(done)
+	}()
+	defer e.cancel()
+	select {
+	case <-done:
 		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return &BusyError{Session: rt.s.Clone()}
-}
-
-func (e *Engine) register(rt *run) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.runs[rt.s.ID] = rt
-	e.byChannel[rt.s.ChannelID] = rt
-}
-
-func (e *Engine) unregister(rt *run) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.runs[rt.s.ID] == rt {
-		delete(e.runs, rt.s.ID)
-	}
-	if e.byChannel[rt.s.ChannelID] == rt {
-		delete(e.byChannel, rt.s.ChannelID)
-	}
-}
-
-// abandonUnposted ends a session whose first message could not be posted: nobody can see
-// its buttons, so it would only block the channel.
-func (e *Engine) abandonUnposted(ctx context.Context, rt *run) {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	if !rt.s.Status.Active() {
-		return
-	}
-	if err := e.end(ctx, rt, Aborted, e.nowFor(ctx, rt), notePost); err != nil {
-		e.logFor(rt.s).Error("session: recording the abort failed", "err", err)
-	}
-}
-
-func (e *Engine) snapshot(rt *run) View {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return e.view(rt, e.nowFor(e.base, rt))
-}
-
-func (e *Engine) logFor(s *Session) *slog.Logger {
-	return e.log.With("session", s.ID, "guild", s.GuildID, "channel", s.ChannelID)
 }

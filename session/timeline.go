@@ -1,0 +1,171 @@
+package session
+
+// This file is the timeline of a session: persisting changes, catching up with the clock,
+// and the one timer per session that drives the next transition.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// startRun ends the lobby at now: the session runs, and its next write announces the start;
+// a session with nobody in it is cancelled with a note. Caller holds rt.mu.
+func (e *Engine) startRun(ctx context.Context, rt *run, now time.Time) error {
+	if !slices.ContainsFunc(rt.s.Participants, Participant.Present) {
+		return e.end(ctx, rt, Cancelled, now, noteEmpty)
+	}
+	if err := e.update(ctx, rt, func(s *Session) { s.Status, s.StartedAt = Running, now }); err != nil {
+		return err
+	}
+	rt.announceStart = true
+	return nil
+}
+
+// finish moves s to a final status at the given time, closing an open pause first so that
+// ActiveTime stays right.
+func finish(s *Session, status Status, at time.Time) {
+	if !s.PausedAt.IsZero() {
+		s.PausedTotal += at.Sub(s.PausedAt)
+		s.PausedAt = time.Time{}
+	}
+	s.Status, s.EndedAt = status, at
+}
+
+// update applies change to a copy of the session, persists the copy (FinishSession with the
+// credits when change ends the session) and only then makes it current, so memory never
+// runs ahead of the store. An ended session stops its timer and frees its channel.
+// Caller holds rt.mu.
+func (e *Engine) update(ctx context.Context, rt *run, change func(*Session)) error {
+	next := rt.s.Clone()
+	change(next)
+	if next.Status.Active() {
+		if err := e.store.SaveSession(ctx, next); err != nil {
+			return fmt.Errorf("session: save %d: %w", next.ID, err)
+		}
+		rt.s = next
+		rt.rev++
+		return nil
+	}
+	credits := Attendance(next)
+	if err := e.store.FinishSession(ctx, next, credits); err != nil {
+		return fmt.Errorf("session: finish %d: %w", next.ID, err)
+	}
+	rt.s = next
+	rt.rev++
+	e.stopTimer(rt)
+	e.unregister(rt)
+	e.logFor(next).Info("session ended", "status", next.Status, "credited", len(credits),
+		"active", next.ActiveTime(next.EndedAt), "skipped", next.SkippedTotal)
+	return nil
+}
+
+// end finishes the session with status as of at, with a note for the final message.
+// Caller holds rt.mu.
+func (e *Engine) end(ctx context.Context, rt *run, status Status, at time.Time, note string) error {
+	if err := e.update(ctx, rt, func(s *Session) { finish(s, status, at) }); err != nil {
+		return err
+	}
+	rt.note = note
+	return nil
+}
+
+// refresh brings the session up to date with now, re-arms its timer and marks the live
+// message dirty if what it should show changed. A Store failure leaves the state as it was
+// and retries after RetryDelay; because every decision is computed from the stored times,
+// the retry does exactly what the missed transition would have done. Caller holds rt.mu.
+func (e *Engine) refresh(ctx context.Context, rt *run, now time.Time) {
+	if err := e.catchUp(ctx, rt, now); err != nil {
+		e.logFor(rt.s).Error("session: persisting a transition failed; will retry", "err", err, "retry_in", e.cfg.RetryDelay)
+		e.armAt(rt, now, now.Add(e.cfg.RetryDelay))
+		return
+	}
+	e.arm(rt, now)
+	if rt.key(now) != rt.shown {
+		rt.dirty = true
+	}
+}
+
+// catchUp applies the changes that are due at now: a lobby whose time has come starts; a
+// routine whose plan is over finishes as of its planned end; a session found more than
+// LateCutoff past its planned end expires; a pause longer than LateCutoff stops the session
+// as of the moment it was paused. Caller holds rt.mu.
+func (e *Engine) catchUp(ctx context.Context, rt *run, now time.Time) error {
+	s := rt.s
+	switch s.Status {
+	case Lobby:
+		if now.Before(s.StartAt) {
+			return nil
+		}
+		if late := s.StartAt.Add(s.Plan.Total() + e.cfg.LateCutoff); now.After(late) {
+			return e.end(ctx, rt, Expired, now, noteLate)
+		}
+		// Late lobbies (the bot was down at StartAt) start now, so members get the whole
+		// routine rather than joining it halfway.
+		return e.startRun(ctx, rt, now)
+	case Running:
+		end := s.PlannedEnd()
+		switch {
+		case now.Before(end):
+			return nil
+		case now.After(end.Add(e.cfg.LateCutoff)):
+			return e.end(ctx, rt, Expired, now, noteLate)
+		}
+		return e.end(ctx, rt, Finished, end, "")
+	case Paused:
+		if now.Before(s.PausedAt.Add(e.cfg.LateCutoff)) {
+			return nil
+		}
+		return e.end(ctx, rt, Stopped, s.PausedAt, notePaused)
+	}
+	return nil
+}
+
+// arm sets the session's timer to its next deadline, computed from the stored times (never
+// from when the last write returned). Caller holds rt.mu.
+func (e *Engine) arm(rt *run, now time.Time) {
+	s := rt.s
+	switch s.Status {
+	case Lobby:
+		e.armAt(rt, now, s.StartAt)
+	case Running:
+		_, _, stepEnd, _ := s.Position(now)
+		e.armAt(rt, now, stepEnd)
+	case Paused:
+		e.armAt(rt, now, s.PausedAt.Add(e.cfg.LateCutoff))
+	default:
+		e.stopTimer(rt)
+	}
+}
+
+func (e *Engine) armAt(rt *run, now, at time.Time) {
+	e.stopTimer(rt)
+	gen := rt.gen
+	rt.timer = e.clock.AfterFunc(at.Sub(now), func() { e.fire(rt, gen) })
+}
+
+func (e *Engine) stopTimer(rt *run) {
+	if rt.timer != nil {
+		rt.timer.Stop()
+		rt.timer = nil
+	}
+	rt.gen++
+}
+
+// fire is the timer callback: a transition.
+func (e *Engine) fire(rt *run, gen uint64) {
+	if !e.enter() {
+		return
+	}
+	defer e.busy.Done()
+	rt.mu.Lock()
+	if rt.gen != gen {
+		rt.mu.Unlock()
+		return
+	}
+	rt.timer = nil
+	e.refresh(e.base, rt, e.nowFor(e.base, rt))
+	rt.mu.Unlock()
+	_ = e.flush(e.base, rt) // logged inside
+}
