@@ -167,7 +167,7 @@ func (e *Engine) Join(ctx context.Context, id int64, a Actor) (View, error) {
 				return
 			}
 			at := s.clampActed(a.At, now)
-			step, _, _, _ := s.Position(at)
+			step := s.Position(at).Step
 			s.Participants = append(s.Participants, Participant{UserID: a.UserID, Name: a.Name,
 				JoinedAt: at, JoinedStep: step, JoinedActive: s.ActiveTime(at)})
 		})
@@ -275,9 +275,9 @@ func (e *Engine) Resume(ctx context.Context, id int64, a Actor) (View, error) {
 // session stays paused. Host control.
 func (e *Engine) Skip(ctx context.Context, id int64, a Actor) (View, error) {
 	return e.control(ctx, id, a, "skip", []Status{Running, Paused}, func(s *Session, now time.Time) {
-		_, _, end, _ := s.Position(now)
+		end := s.Position(now).End
 		s.SkippedTotal += end.Sub(now)
-		if _, _, _, done := s.Position(now); done {
+		if s.Position(now).Done {
 			finish(s, Finished, now)
 		}
 	})

@@ -269,7 +269,7 @@ func (rt *run) key(now time.Time) shownKey {
 	if !rt.s.Status.Active() {
 		return shownKey{rt.s.Status, len(rt.s.Plan)}
 	}
-	step, _, _, _ := rt.s.Position(now)
+	step := rt.s.Position(now).Step
 	return shownKey{rt.s.Status, step}
 }
 
@@ -281,12 +281,12 @@ func (e *Engine) view(rt *run, now time.Time) View {
 	case Lobby:
 		v.Next = stepAt(s.Plan, 0)
 	case Running, Paused:
-		step, start, end, _ := s.Position(now)
-		v.Step, v.Next = step, stepAt(s.Plan, step+1)
+		place := s.Position(now)
+		v.Step, v.Next = place.Step, stepAt(s.Plan, place.Step+1)
 		if s.Status == Running {
-			v.StepStart, v.StepEnd = start, end
+			v.StepStart, v.StepEnd = place.Start, place.End
 		} else {
-			v.Remaining = end.Sub(now)
+			v.Remaining = place.End.Sub(now)
 		}
 	default:
 		v.Step = len(s.Plan)

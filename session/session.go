@@ -125,21 +125,29 @@ func (s *Session) ActiveTime(now time.Time) time.Duration {
 	return at.Sub(s.StartedAt) - s.PausedTotal
 }
 
-// Position computes the current step at now from the stored times. index is -1 before the
-// start; done is true once the plan is over (index is then len(Plan)). stepStart and stepEnd
-// are the wall-clock bounds of the current step if the session keeps running from now; while
-// paused they are relative to now, so stepEnd−now is the remaining time of the step.
-func (s *Session) Position(now time.Time) (index int, stepStart, stepEnd time.Time, done bool) {
+// Place is where a session stands in its plan at a moment.
+type Place struct {
+	// Step is the index of the current step: -1 before the start, len(Plan) once done.
+	Step int
+	// Start and End bound the current step on the wall clock if the session keeps running;
+	// while paused they are relative to the moment asked about, so End minus that moment is
+	// what is left of the step. Zero before the start and once done.
+	Start, End time.Time
+	Done       bool
+}
+
+// Position computes where the session stands at now from the stored times.
+func (s *Session) Position(now time.Time) Place {
 	if s.StartedAt.IsZero() {
-		return -1, time.Time{}, time.Time{}, false
+		return Place{Step: -1}
 	}
 	offset := s.Offset(now)
 	index, start, done := s.Plan.locate(offset)
 	if done {
-		return index, time.Time{}, time.Time{}, true
+		return Place{Step: index, Done: true}
 	}
-	stepStart = now.Add(start - offset)
-	return index, stepStart, stepStart.Add(s.Plan[index].Duration), false
+	stepStart := now.Add(start - offset)
+	return Place{Step: index, Start: stepStart, End: stepStart.Add(s.Plan[index].Duration)}
 }
 
 // PlannedEnd is when a running session reaches the end of its plan if nothing else

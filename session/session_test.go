@@ -34,7 +34,8 @@ func TestPosition(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sess := tt.sess
 			sess.Plan = plan
-			idx, start, end, done := sess.Position(at(tt.now))
+			p := sess.Position(at(tt.now))
+			idx, start, end, done := p.Step, p.Start, p.End, p.Done
 			if idx != tt.wantIndex || done != tt.wantDone {
 				t.Fatalf("Position = index %d done %v, want %d %v", idx, done, tt.wantIndex, tt.wantDone)
 			}

@@ -130,7 +130,7 @@ func (e *Engine) arm(rt *run, now time.Time) {
 	case Lobby:
 		e.armAt(rt, now, s.StartAt)
 	case Running:
-		_, _, stepEnd, _ := s.Position(now)
+		stepEnd := s.Position(now).End
 		e.armAt(rt, now, stepEnd)
 	case Paused:
 		e.armAt(rt, now, s.PausedAt.Add(e.cfg.LateCutoff))

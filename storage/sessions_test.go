@@ -87,8 +87,9 @@ func TestSessionRoundTripIsExact(t *testing.T) {
 	}
 	// Equal times mean equal deadlines: the step and its end come out the same.
 	now := sessionEpoch.Add(2 * time.Hour)
-	i1, s1, e1, d1 := got.Position(now)
-	i2, s2, e2, d2 := r.Position(now)
+	p1, p2 := got.Position(now), r.Position(now)
+	i1, s1, e1, d1 := p1.Step, p1.Start, p1.End, p1.Done
+	i2, s2, e2, d2 := p2.Step, p2.Start, p2.End, p2.Done
 	if i1 != i2 || !s1.Equal(s2) || !e1.Equal(e2) || d1 != d2 {
 		t.Fatalf("position drifted after reload: %d %v %v %v vs %d %v %v %v", i1, s1, e1, d1, i2, s2, e2, d2)
 	}
