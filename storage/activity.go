@@ -49,16 +49,6 @@ type Credited struct {
 	Status   streak.Status
 }
 
-// SetDefaultTimezone sets defaults.timezone, the zone of members and servers that set
-// none (UTC until set). Call it once after Open, before the database is used.
-func (db *DB) SetDefaultTimezone(name string) error {
-	if _, err := streak.ResolveZone("", "", name); err != nil {
-		return fmt.Errorf("default time zone: %w", err)
-	}
-	db.defaultZone = name
-	return nil
-}
-
 // CreditActivity credits members of a server at instant at, in one transaction: see
 // creditActivityTx. It returns each member's streak afterwards, in the order of credits.
 func (db *DB) CreditActivity(ctx context.Context, guildID string, credits []ActivityCredit, at time.Time) ([]Credited, error) {

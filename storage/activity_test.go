@@ -3,11 +3,15 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,12 +100,7 @@ func TestCreditDayFollowsTheMembersZone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := openTemp(t)
-			if tt.fallback != "" {
-				if err := db.SetDefaultTimezone(tt.fallback); err != nil {
-					t.Fatal(err)
-				}
-			}
+			db := openTemp(t, WithDefaultTimezone(tt.fallback))
 			updateGuild(t, db, testGuild, func(g *GuildSettings) { g.Timezone, g.DayStartHour = tt.guildZone, tt.dayStart })
 			if tt.ownZone != "" {
 				setMemberZone(t, db, testGuild, "u1", tt.ownZone)
@@ -114,12 +113,23 @@ func TestCreditDayFollowsTheMembersZone(t *testing.T) {
 	}
 }
 
-func TestSetDefaultTimezoneRejectsBadNames(t *testing.T) {
-	db := openTemp(t)
+func TestOpenRejectsBadDefaultTimezone(t *testing.T) {
 	for _, name := range []string{"Mars/Olympus_Mons", "Local"} {
-		if err := db.SetDefaultTimezone(name); err == nil {
-			t.Errorf("SetDefaultTimezone(%q) accepted", name)
-		}
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "test.db")
+			db, err := Open(context.Background(), path, fixedNow, WithDefaultTimezone(name))
+			if err == nil {
+				db.Close()
+				t.Fatalf("Open with default time zone %q succeeded", name)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, strconv.Quote(name)) || strings.Contains(msg, "\n") {
+				t.Errorf("error %q should be one sentence naming %q", msg, name)
+			}
+			if _, statErr := os.Stat(path); !errors.Is(statErr, fs.ErrNotExist) {
+				t.Errorf("Open created %s before refusing the zone (%v)", path, statErr)
+			}
+		})
 	}
 }
 

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/stretchbot/stretchbot/streak"
 )
 
 //go:embed migrations/*.sql
@@ -43,7 +45,7 @@ type DB struct {
 	// database (see inTx).
 	writeWait time.Duration
 	// defaultZone is defaults.timezone, for streaks of members and servers without a
-	// zone; set by SetDefaultTimezone.
+	// zone; set by WithDefaultTimezone (UTC when empty).
 	defaultZone string
 }
 
@@ -58,6 +60,12 @@ func WithLogger(l *slog.Logger) Option {
 			db.log = l
 		}
 	}
+}
+
+// WithDefaultTimezone sets defaults.timezone, the IANA zone of members and servers that
+// set none (UTC when not given). Open fails if the zone does not load.
+func WithDefaultTimezone(name string) Option {
+	return func(db *DB) { db.defaultZone = name }
 }
 
 // DefaultWriteWait is how long a write waits, in all, for another process (a backup, a
@@ -89,12 +97,16 @@ func Open(ctx context.Context, path string, now func() time.Time, opts ...Option
 // open is Open after the folder check: SQLite's part, which tests also run alone to see
 // how SQLite itself reports a folder or disk that refuses writes.
 func open(ctx context.Context, path string, now func() time.Time, opts ...Option) (*DB, error) {
-	write := sql.OpenDB(newConnector(dsn(path, false)))
-	write.SetMaxOpenConns(1)
-	db := &DB{path: path, write: write, now: now, log: slog.Default(), writeWait: DefaultWriteWait}
+	db := &DB{path: path, now: now, log: slog.Default(), writeWait: DefaultWriteWait}
 	for _, opt := range opts {
 		opt(db)
 	}
+	if _, err := streak.ResolveZone("", "", db.defaultZone); err != nil {
+		return nil, explained(err, "default time zone %q is not an IANA zone name that loads on this machine: use one like UTC, Europe/Berlin or America/New_York", db.defaultZone)
+	}
+	write := sql.OpenDB(newConnector(dsn(path, false)))
+	write.SetMaxOpenConns(1)
+	db.write = write
 	if err := db.migrate(ctx); err != nil {
 		write.Close()
 		return nil, db.explain(err)

@@ -18,9 +18,9 @@ import (
 func fixedNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC) }
 
 // openTemp opens a fresh database file in the test's temp dir.
-func openTemp(t *testing.T) *DB {
+func openTemp(t *testing.T, opts ...Option) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), fixedNow)
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), fixedNow, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,12 +51,9 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Clock.Now, storage.WithLogger(opts.Logger))
+	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Clock.Now, storage.WithLogger(opts.Logger),
+		storage.WithDefaultTimezone(cfg.Defaults.Timezone))
 	if err != nil {
-		return nil, err
-	}
-	if err := db.SetDefaultTimezone(cfg.Defaults.Timezone); err != nil {
-		db.Close()
 		return nil, err
 	}
 	b, err := bot.New(bot.Options{
