@@ -81,10 +81,10 @@ func doneReply(name, what string, c storage.Credited, private bool) *Reply {
 	if !c.NewDay {
 		// Storage records nothing for a solo log on a day that counts (Credited.Recorded).
 		return Message(true, fmt.Sprintf("Today already counts, so nothing more was logged: a day counts once. Your streak is %s.",
-			plural(st.Current, "day")))
+			render.Plural(st.Current, "day")))
 	}
-	streakLine := fmt.Sprintf("🔥 Streak: %s (best %s).", plural(st.Current, "day"), plural(st.Best, "day"))
-	logged := fmt.Sprintf("✅ %s logged solo practice%s.", shownName(name), what)
+	streakLine := fmt.Sprintf("🔥 Streak: %s (best %s).", render.Plural(st.Current, "day"), render.Plural(st.Best, "day"))
+	logged := fmt.Sprintf("✅ %s logged solo practice%s.", render.MemberName(name), what)
 	if private {
 		r := Message(false, logged)
 		r.FollowUp = Message(true, streakLine+" Only you see this: you keep your streak private.")

@@ -2,21 +2,12 @@ package commands
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/render"
 )
-
-// suggestionsShown is how many "did you mean" names an unknown-name answer offers.
-const suggestionsShown = 5
-
-// queryMax is the longest name a member may type into a name option, and so the most of
-// their query an answer repeats back.
-const queryMax = 100
 
 // exerciseCommand is /exercise name:<autocomplete> [private:<bool>].
 //
@@ -58,40 +49,4 @@ func exerciseNames(exercises []*catalog.Exercise) []string {
 		names[i] = ex.Name
 	}
 	return names
-}
-
-// notFound is the answer to a name that matches no kind exactly: the query (made safe to
-// show), then the suggestions, or hint when there are none. suggestions must already be
-// safe to show.
-func notFound(kind, query string, suggestions []string, hint string) error {
-	shown := render.Escape(render.Truncate(strings.TrimSpace(query), queryMax))
-	if len(suggestions) == 0 {
-		return Userf("No %s called \"%s\". %s", kind, shown, hint)
-	}
-	if list, ok := inlineNames(suggestions); ok {
-		return Userf("No %s called \"%s\". Did you mean: %s?", kind, shown, list)
-	}
-	return Userf("No %s called \"%s\". Did you mean one of these?\n- %s", kind, shown, strings.Join(suggestions, "\n- "))
-}
-
-// inlineNames lists names on one line so that each stays one: with commas, unless a name
-// has a comma of its own ("Exercise-ball stretch, face down"); then with " · ", unless a
-// name has that too, and then it reports false.
-func inlineNames(names []string) (string, bool) {
-	for _, sep := range []string{", ", " · "} {
-		mark := strings.TrimSpace(sep)
-		if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, mark) }) {
-			return strings.Join(names, sep), true
-		}
-	}
-	return "", false
-}
-
-// discordChoices turns catalog choices into slash-command choices.
-func discordChoices(choices []catalog.Choice) []*discordgo.ApplicationCommandOptionChoice {
-	out := make([]*discordgo.ApplicationCommandOptionChoice, len(choices))
-	for i, c := range choices {
-		out[i] = &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value}
-	}
-	return out
 }

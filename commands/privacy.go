@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -121,15 +122,15 @@ func forgottenText(f storage.Forgotten, sessionsLeft int) string {
 		return "no " + what + " (there were none)"
 	}
 	text := fmt.Sprintf("Done. Deleted: %s, %s, %s and %s.",
-		plural(f.Days, "counted day"), had(f.Streak, "streak and freezes"), had(f.Settings, "settings"),
-		plural(f.SessionCredits, "session credit"))
+		render.Plural(f.Days, "counted day"), had(f.Streak, "streak and freezes"), had(f.Settings, "settings"),
+		render.Plural(f.SessionCredits, "session credit"))
 	if sessionsLeft > 0 {
 		pronoun := "they"
 		if sessionsLeft == 1 {
 			pronoun = "it"
 		}
 		text += fmt.Sprintf(" You were taken out of %s still running here, so %s won't credit you.",
-			plural(sessionsLeft, "session"), pronoun)
+			render.Plural(sessionsLeft, "session"), pronoun)
 	}
 	return text + " Anything you do from now on starts afresh."
 }

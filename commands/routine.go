@@ -68,16 +68,6 @@ func routineDefinition() *discordgo.ApplicationCommand {
 	}
 }
 
-func subcommand(name, description string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name,
-		Description: description, Options: opts}
-}
-
-func requiredString(name, description string) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
-		Description: description, Required: true}
-}
-
 // routineNameOption is the autocompleted name option of show and delete.
 func routineNameOption(description string) *discordgo.ApplicationCommandOption {
 	o := requiredString("name", description)

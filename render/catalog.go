@@ -65,7 +65,7 @@ func ExerciseList(exercises []*catalog.Exercise, filters string, page int) *disc
 		Description: strings.Join(lines, "\n"),
 		Color:       colorInfo,
 		Footer: footer(fmt.Sprintf("Page %d of %d · %s · /exercise <name> shows one in full",
-			page, pages, plural(len(exercises), "exercise"))),
+			page, pages, Plural(len(exercises), "exercise"))),
 	})
 }
 

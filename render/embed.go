@@ -38,6 +38,7 @@ const (
 	colorSafety  = 0xED4245
 	colorTips    = 0x57F287
 	colorRoutine = 0xFEE75C
+	colorStreak  = 0xF0B232
 )
 
 // ellipsis marks text that was cut to fit.
@@ -157,9 +158,6 @@ func MemberName(name string) string {
 	return Escape(Truncate(strings.Join(strings.Fields(name), " "), memberNameMax))
 }
 
-// memberName is MemberName under the name the session views (session.go) call it by.
-func memberName(name string) string { return MemberName(name) }
-
 // appendNew appends the items of add that list does not hold yet, keeping first-seen order.
 func appendNew(list []string, add ...string) []string {
 	for _, a := range add {
@@ -170,8 +168,8 @@ func appendNew(list []string, add ...string) []string {
 	return list
 }
 
-// plural writes "1 step", "3 steps".
-func plural(n int, noun string) string {
+// Plural writes a count with its noun: "1 step", "3 steps".
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
@@ -182,3 +180,20 @@ func plural(n int, noun string) string {
 func human(d time.Duration) string {
 	return catalog.DurationRange{Min: d, Max: d}.String()
 }
+
+// minutesText writes whole minutes for reading: "45 min", "4 h 55 min", "2 h".
+func minutesText(minutes int) string {
+	h, m := minutes/60, minutes%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d min", m)
+	case m == 0:
+		return fmt.Sprintf("%d h", h)
+	}
+	return fmt.Sprintf("%d h %d min", h, m)
+}
+
+// memberName and plural are MemberName and Plural under the names the session views
+// (session.go) call them by, until those call the exported names.
+func memberName(name string) string    { return MemberName(name) }
+func plural(n int, noun string) string { return Plural(n, noun) }

@@ -106,5 +106,5 @@ func routineLine(r *catalog.Routine, prepGap time.Duration) string {
 	if len(r.Steps) == 0 {
 		return fmt.Sprintf("• **%s** — %s", RoutineName(r.Name), r.Description)
 	}
-	return fmt.Sprintf("• **%s** — %s, %s", RoutineName(r.Name), plural(len(r.Steps), "exercise"), human(sessionLength(r, prepGap)))
+	return fmt.Sprintf("• **%s** — %s, %s", RoutineName(r.Name), Plural(len(r.Steps), "exercise"), human(sessionLength(r, prepGap)))
 }
