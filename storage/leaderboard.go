@@ -308,12 +308,3 @@ func (b *board) value(m memberState, alive, settled bool) (int, error) {
 	st, err := standingAt(m, b.guild, b.zones, b.at)
 	return st.Status.Current, err
 }
-
-// scanAlso is a scanner that reads extra columns after the ones a Scan call asks for.
-func scanAlso(sc scanner, extra ...any) scanner {
-	return scanFunc(func(dest ...any) error { return sc.Scan(append(dest, extra...)...) })
-}
-
-type scanFunc func(dest ...any) error
-
-func (f scanFunc) Scan(dest ...any) error { return f(dest...) }

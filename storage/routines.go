@@ -133,7 +133,7 @@ func routineByName(ctx context.Context, q querier, guildID, name string) (Routin
 }
 
 // scanRoutine reads routineColumns from a *sql.Row or *sql.Rows.
-func scanRoutine(row interface{ Scan(...any) error }) (Routine, error) {
+func scanRoutine(row rowScanner) (Routine, error) {
 	var r Routine
 	var created string
 	if err := row.Scan(&r.ID, &r.GuildID, &r.Name, &r.Steps, &r.CreatedBy, &created); err != nil {

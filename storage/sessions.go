@@ -372,11 +372,6 @@ func participants(ctx context.Context, tx *sql.Tx, sessionID int64) ([]session.P
 	return out, rows.Err()
 }
 
-// rowScanner is a *sql.Row or *sql.Rows.
-type rowScanner interface {
-	Scan(dest ...any) error
-}
-
 // scanSession reads one row of sessionColumns; participants are loaded separately. The
 // columns are scanned loosely and decoded afterwards, so that a value that cannot be
 // decoded yields an error wrapping ErrUnreadable together with the row's identity (ID,

@@ -29,10 +29,6 @@ func (db *DB) GuildSettings(ctx context.Context, guildID string) (GuildSettings,
 	return guildSettings(ctx, db.read, guildID)
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 func guildSettings(ctx context.Context, q querier, guildID string) (GuildSettings, error) {
 	s := DefaultGuildSettings(guildID)
 	err := q.QueryRowContext(ctx, `SELECT timezone, day_start_hour, solo_logs, freezes, host_role_id, server_streak_threshold
