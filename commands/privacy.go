@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -56,7 +55,7 @@ const forgetPattern = "forget/{guild}/{user}/confirm"
 
 // forgetID is the custom ID of req's member's confirm button.
 func forgetID(req *Request) string {
-	return strings.NewReplacer("{guild}", req.GuildID, "{user}", req.Member.ID).Replace(forgetPattern)
+	return render.FillID(forgetPattern, req.GuildID, req.Member.ID)
 }
 
 // forgetOwner places a confirm button in the server its ID names, in the channel of the

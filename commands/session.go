@@ -43,31 +43,6 @@ type sessionCommand struct {
 	render   sessionRenderer
 }
 
-// sessionOp is one engine operation behind a button.
-type sessionOp func(e *session.Engine, ctx context.Context, id int64, a session.Actor) (session.View, error)
-
-// sessionButton is a button action: the engine call, the verb for messages, and whether
-// it is a host control (so the caller's Manage Messages or host role matters).
-type sessionButton struct {
-	action string
-	verb   string
-	op     sessionOp
-	host   bool
-}
-
-func sessionButtons() []sessionButton {
-	return []sessionButton{
-		{render.SessionJoin, "join", (*session.Engine).Join, false},
-		{render.SessionLeave, "leave", (*session.Engine).Leave, false},
-		{render.SessionStart, "start", (*session.Engine).StartNow, true},
-		{render.SessionCancel, "cancel", (*session.Engine).Cancel, true},
-		{render.SessionPause, "pause", (*session.Engine).Pause, true},
-		{render.SessionResume, "resume", (*session.Engine).Resume, true},
-		{render.SessionSkip, "skip a step of", (*session.Engine).Skip, true},
-		{render.SessionStop, "stop", (*session.Engine).Stop, true},
-	}
-}
-
 // sessionCommandFor builds /session from the shared dependencies. The server's own
 // routines come from the same reader /routine uses, so both list the same routines.
 func sessionCommandFor(d Deps) Command {
@@ -78,9 +53,9 @@ func sessionCommandFor(d Deps) Command {
 // newSessionCommand builds /session: start, stop and status, and the session buttons.
 func newSessionCommand(c *sessionCommand) Command {
 	zero := 0.0
-	components := make([]Component, 0, len(sessionButtons()))
-	for _, b := range sessionButtons() {
-		components = append(components, Component{Pattern: "session/{id}/" + b.action, Handle: c.click(b), Owner: c.owner})
+	components := make([]Component, 0, len(render.SessionButtons()))
+	for _, b := range render.SessionButtons() {
+		components = append(components, Component{Pattern: b.Pattern(), Handle: c.click(b), Owner: c.owner})
 	}
 	return Command{
 		Definition: &discordgo.ApplicationCommand{
@@ -210,7 +185,7 @@ const staleSession = "That button belongs to a session that has ended."
 // update of it, which is the one write for that change; a click elsewhere gets a private
 // confirmation while the engine updates the live message. A click on a session that has
 // ended shows its final state in the clicked message.
-func (c *sessionCommand) click(b sessionButton) Handler {
+func (c *sessionCommand) click(b render.SessionButton) Handler {
 	return func(ctx context.Context, req *Request) (*Reply, error) {
 		id, ok := parseID(req.Params["id"])
 		if !ok {
@@ -218,17 +193,17 @@ func (c *sessionCommand) click(b sessionButton) Handler {
 		}
 		a := actor(req, false)
 		var err error
-		if b.host {
+		if b.Host {
 			if a, err = c.controlActor(ctx, req); err != nil {
 				return nil, err
 			}
 		}
-		v, err := b.op(c.engine, ctx, id, a)
+		v, err := b.Do(c.engine, ctx, id, a)
 		switch {
 		case errors.Is(err, session.ErrNotFound):
 			return c.ended(ctx, id)
 		case err != nil:
-			return nil, sessionError(err, b.verb)
+			return nil, sessionError(err, b.Verb)
 		case v.Claim != nil: // the engine made this reply the write of the live message
 			return c.reply(ctx, v)
 		}

@@ -1,8 +1,10 @@
 package render
 
 import (
+	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -13,19 +15,45 @@ import (
 	"github.com/stretchbot/stretchbot/session"
 )
 
-// Session button actions: the last segment of the custom ID session/{id}/{action}. The ID
-// carries everything the handler needs, so buttons on old messages keep working after a
-// restart.
-const (
-	SessionJoin   = "join"
-	SessionLeave  = "leave"
-	SessionStart  = "start"
-	SessionCancel = "cancel"
-	SessionPause  = "pause"
-	SessionResume = "resume"
-	SessionSkip   = "skip"
-	SessionStop   = "stop"
-)
+// SessionButton is one button of session messages: what it does and looks like, when it
+// shows, and the engine call behind it. SessionButtons is the one table that both the
+// messages (which buttons, in which status) and the router (which handler) read, so adding
+// a button is one row there and one engine method.
+type SessionButton struct {
+	Action string // the last segment of its custom ID: session/{id}/{Action}
+	Label  string
+	Style  discordgo.ButtonStyle
+	// Verb names the action in refusals: "You can't <Verb> this session now".
+	Verb string
+	// Host marks a host control: the host, Manage Messages or the server's host role.
+	Host  bool
+	Shown []session.Status
+	Do    func(e *session.Engine, ctx context.Context, id int64, a session.Actor) (session.View, error)
+}
+
+// Pattern is the custom-ID pattern that routes the button; SessionCustomID fills it.
+func (b SessionButton) Pattern() string { return "session/{id}/" + b.Action }
+
+// SessionButtons lists the buttons in the order messages show them.
+func SessionButtons() []SessionButton {
+	active := []session.Status{session.Lobby, session.Running, session.Paused}
+	started := []session.Status{session.Running, session.Paused}
+	return []SessionButton{
+		{"join", "Join", discordgo.SuccessButton, "join", false, active, (*session.Engine).Join},
+		{"leave", "Leave", discordgo.SecondaryButton, "leave", false, active, (*session.Engine).Leave},
+		{"start", "Start now", discordgo.PrimaryButton, "start", true, []session.Status{session.Lobby}, (*session.Engine).StartNow},
+		{"cancel", "Cancel", discordgo.DangerButton, "cancel", true, []session.Status{session.Lobby}, (*session.Engine).Cancel},
+		{"pause", "Pause", discordgo.SecondaryButton, "pause", true, []session.Status{session.Running}, (*session.Engine).Pause},
+		{"resume", "Resume", discordgo.PrimaryButton, "resume", true, []session.Status{session.Paused}, (*session.Engine).Resume},
+		{"skip", "Skip", discordgo.SecondaryButton, "skip a step of", true, started, (*session.Engine).Skip},
+		{"stop", "Stop", discordgo.DangerButton, "stop", true, started, (*session.Engine).Stop},
+	}
+}
+
+// SessionCustomID is the custom ID of button b of session sessionID.
+func SessionCustomID(sessionID int64, b SessionButton) string {
+	return FillID(b.Pattern(), strconv.FormatInt(sessionID, 10))
+}
 
 // Accent colours of session messages, by phase.
 const (
@@ -34,11 +62,6 @@ const (
 	colorSessionPaused  = 0xFEE75C
 	colorSessionEnded   = 0x99AAB5
 )
-
-// SessionCustomID is the custom ID of a session button.
-func SessionCustomID(sessionID int64, action string) string {
-	return fmt.Sprintf("session/%d/%s", sessionID, action)
-}
 
 // CreditStreak is a credited member's streak right after the session.
 type CreditStreak struct {
@@ -59,16 +82,16 @@ func SessionMessage(v session.View, streaks map[string]CreditStreak) (*discordgo
 	}
 	if s.Status.Active() && s.Status != session.Lobby && (v.Step < 0 || v.Step >= len(s.Plan)) {
 		// The plan is over but the engine has not recorded the end yet (a snapshot taken in
-		// the moment between the last deadline and its transition).
-		return fitEmbed(finishingEmbed(v)), sessionButtons(s.ID, SessionJoin, SessionLeave)
+		// the moment between the last deadline and its transition): no host controls.
+		return fitEmbed(finishingEmbed(v)), sessionButtons(s, false)
 	}
 	switch s.Status {
 	case session.Lobby:
-		return fitEmbed(lobbyEmbed(v)), sessionButtons(s.ID, SessionJoin, SessionLeave, SessionStart, SessionCancel)
+		return fitEmbed(lobbyEmbed(v)), sessionButtons(s, true)
 	case session.Running:
-		return fitEmbed(stepEmbed(v)), sessionButtons(s.ID, SessionJoin, SessionLeave, SessionPause, SessionSkip, SessionStop)
+		return fitEmbed(stepEmbed(v)), sessionButtons(s, true)
 	case session.Paused:
-		return fitEmbed(pausedEmbed(v)), sessionButtons(s.ID, SessionJoin, SessionLeave, SessionResume, SessionSkip, SessionStop)
+		return fitEmbed(pausedEmbed(v)), sessionButtons(s, true)
 	}
 	return fitEmbed(endedEmbed(v, streaks)), []discordgo.MessageComponent{}
 }
@@ -424,34 +447,14 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// sessionButtons is one row of buttons (at most ButtonsPerRow) for the given actions.
-func sessionButtons(sessionID int64, actions ...string) []discordgo.MessageComponent {
+// sessionButtons is the row of buttons SessionButtons shows in the session's status, host
+// controls included or not.
+func sessionButtons(s session.Session, hostControls bool) []discordgo.MessageComponent {
 	row := discordgo.ActionsRow{}
-	for _, a := range actions {
-		label, style := sessionButtonLook(a)
-		row.Components = append(row.Components, discordgo.Button{Label: label, Style: style, CustomID: SessionCustomID(sessionID, a)})
+	for _, b := range SessionButtons() {
+		if slices.Contains(b.Shown, s.Status) && (hostControls || !b.Host) {
+			row.Components = append(row.Components, discordgo.Button{Label: b.Label, Style: b.Style, CustomID: SessionCustomID(s.ID, b)})
+		}
 	}
 	return []discordgo.MessageComponent{row}
-}
-
-// sessionButtonLook is the label and colour of an action's button: green to join, red for
-// the actions that end a session.
-func sessionButtonLook(action string) (string, discordgo.ButtonStyle) {
-	switch action {
-	case SessionJoin:
-		return "Join", discordgo.SuccessButton
-	case SessionStart:
-		return "Start now", discordgo.PrimaryButton
-	case SessionResume:
-		return "Resume", discordgo.PrimaryButton
-	case SessionCancel:
-		return "Cancel", discordgo.DangerButton
-	case SessionStop:
-		return "Stop", discordgo.DangerButton
-	case SessionPause:
-		return "Pause", discordgo.SecondaryButton
-	case SessionSkip:
-		return "Skip", discordgo.SecondaryButton
-	}
-	return "Leave", discordgo.SecondaryButton
 }
