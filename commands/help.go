@@ -6,15 +6,14 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/render"
 )
 
 // SafetyNote is the general rule as /help shows it: no exercise without a professional's
 // go-ahead, for anyone, and stop at pain.
 const SafetyNote = "Never try an exercise here without a healthcare professional's go-ahead, " +
 	"and stop at once if anything hurts."
-
-// helpColor is the accent of informational embeds.
-const helpColor = 0x5865F2
 
 // help lists every command of cmds (and itself) with its description, so the list
 // can never disagree with what is registered.
@@ -28,12 +27,7 @@ func help(cmds []Command) Command {
 	return Command{
 		Definition: def,
 		Handle: func(context.Context, *Request) (*Reply, error) {
-			return &Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
-				Title:       "stretchbot",
-				Description: text,
-				Color:       helpColor,
-				Footer:      &discordgo.MessageEmbedFooter{Text: "Safety first: " + SafetyNote},
-			}}}, nil
+			return &Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{render.Help(text, SafetyNote)}}, nil
 		},
 	}
 }

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -269,5 +268,5 @@ func settingsReply(title string, list []setting, g storage.GuildSettings, now ti
 	for i, s := range list {
 		lines[i] = fmt.Sprintf("**%s:** %s", s.option.Name, s.show(g, now))
 	}
-	return &Reply{Embeds: []*discordgo.MessageEmbed{{Title: title, Description: strings.Join(lines, "\n"), Color: helpColor}}, Ephemeral: true}
+	return &Reply{Embeds: []*discordgo.MessageEmbed{render.Settings(title, lines)}, Ephemeral: true}
 }

@@ -32,13 +32,26 @@ const (
 	CustomIDMax         = 100
 )
 
+// The palette every accent colour is drawn from: Discord's own colours, and gold for streaks
+// (the heatmap marks today in the same gold).
+const (
+	colorBlurple = 0x5865F2
+	colorGreen   = 0x57F287
+	colorYellow  = 0xFEE75C
+	colorRed     = 0xED4245
+	colorGrey    = 0x99AAB5
+	colorBlue    = 0x3498DB
+	colorOrange  = 0xE67E22
+	colorGold    = 0xF0B232
+)
+
 // Accent colours, so an embed's kind is recognisable at a glance.
 const (
-	colorInfo    = 0x5865F2
-	colorSafety  = 0xED4245
-	colorTips    = 0x57F287
-	colorRoutine = 0xFEE75C
-	colorStreak  = 0xF0B232
+	colorInfo    = colorBlurple // /help, /settings, /exercises
+	colorSafety  = colorRed
+	colorTips    = colorGreen
+	colorRoutine = colorYellow
+	colorStreak  = colorGold // /streak, /stats, /leaderboard
 )
 
 // ellipsis marks text that was cut to fit.

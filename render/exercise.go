@@ -15,11 +15,11 @@ import (
 func categoryColor(c catalog.Category) int {
 	switch c {
 	case catalog.CategoryNoEquipment:
-		return 0x57F287
+		return colorGreen
 	case catalog.CategoryFurniture:
-		return 0x3498DB
+		return colorBlue
 	case catalog.CategoryEquipment:
-		return 0xE67E22
+		return colorOrange
 	}
 	return colorSafety
 }
