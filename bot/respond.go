@@ -83,7 +83,7 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 		return
 	}
 	req := b.request(i)
-	req.CustomID, req.Params = data.CustomID, params
+	req.Params = params
 	if i.Message != nil {
 		req.MessageID, req.MessageChannelID = i.Message.ID, i.Message.ChannelID
 	}
@@ -297,7 +297,7 @@ func (b *Bot) send(i *discordgo.Interaction, resp *discordgo.InteractionResponse
 
 // request fills the fields every kind of interaction shares.
 func (b *Bot) request(i *discordgo.Interaction) *commands.Request {
-	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Locale: string(i.Locale), Received: b.opts.Now()}
+	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Received: b.opts.Now()}
 	user := i.User
 	if i.Member != nil {
 		user = i.Member.User

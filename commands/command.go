@@ -90,7 +90,6 @@ type Request struct {
 	GuildID   string
 	ChannelID string
 	Member    Member
-	Locale    string
 	// Received is when the interaction reached the bot, from the injected clock.
 	Received time.Time
 
@@ -103,9 +102,8 @@ type Request struct {
 	// Resolved holds the users and members named by user options.
 	Resolved *discordgo.ApplicationCommandInteractionDataResolved
 
-	// CustomID and Params are set for component clicks; MessageID is the clicked message
-	// and MessageChannelID the channel Discord says it is in.
-	CustomID         string
+	// Params are the {name} segments of a clicked component's custom ID; MessageID is the
+	// clicked message and MessageChannelID the channel Discord says it is in.
 	Params           map[string]string
 	MessageID        string
 	MessageChannelID string
@@ -182,8 +180,6 @@ type Reply struct {
 	// Update replaces the clicked message (callback type 7) instead of answering
 	// with a new one. Only meaningful for component clicks.
 	Update bool
-	// Choices answers an autocomplete request.
-	Choices []*discordgo.ApplicationCommandOptionChoice
 	// FollowUp is sent after this reply as a separate message, e.g. the caller's own
 	// rank (ephemeral) beside a public leaderboard.
 	FollowUp *Reply

@@ -57,7 +57,7 @@ func TestForgetMe(t *testing.T) {
 				t.Fatalf("confirm button %q (ephemeral %v), want forget/g1/u1/confirm, ephemeral", id, r.Ephemeral)
 			}
 			click := request("")
-			click.CustomID, click.Params = id, map[string]string{"guild": "g1", "user": "u1"}
+			click.Params = map[string]string{"guild": "g1", "user": "u1"}
 			click.Member.ID = "u2"
 			_, err = cmd.Components[0].Handle(context.Background(), click)
 			checkAnswer(t, err, "Only the member who asked can confirm")

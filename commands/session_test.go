@@ -130,7 +130,7 @@ func (f *sessionFixture) click(m Member, messageID, action string) (*Reply, erro
 	for _, c := range f.cmd.Components {
 		if c.Pattern == "session/{id}/"+action {
 			return c.Handle(context.Background(), &Request{GuildID: "g", ChannelID: "c", Member: m,
-				CustomID: "session/1/" + action, Params: map[string]string{"id": "1"}, MessageID: messageID})
+				Params: map[string]string{"id": "1"}, MessageID: messageID})
 		}
 	}
 	f.t.Fatalf("no component for %s", action)
