@@ -582,23 +582,7 @@ func dumpActivity(t *testing.T, db *DB) string {
 	var b strings.Builder
 	for _, query := range []string{`SELECT * FROM activity ORDER BY guild_id, user_id, day`,
 		`SELECT * FROM member_streaks ORDER BY guild_id, user_id`} {
-		rows, err := db.read.Query(query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
+		b.WriteString(dumpRows(t, db, query))
 	}
 	return b.String()
 }
@@ -711,10 +695,7 @@ func TestMigrationKeepsMinutesAsSeconds(t *testing.T) {
 	}
 	raw.Close()
 
-	db, err := Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	defer db.Close()
 	v, err := db.StreakOf(ctx, testGuild, "u1", mustTime(t, "2024-06-15T12:00:00Z"))
 	if err != nil {

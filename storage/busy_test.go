@@ -12,13 +12,10 @@ import (
 
 func TestWritesOutlastAShortLock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "busy.db")
-	db, err := Open(context.Background(), path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	defer db.Close()
 	released := sqlitetest.HoldWriteLock(t, path, 2500*time.Millisecond) // longer than SQLite's own busy_timeout
-	_, err = db.UpdateGuildSettings(context.Background(), testGuild, func(g *GuildSettings) { g.DayStartHour = 4 })
+	_, err := db.UpdateGuildSettings(context.Background(), testGuild, func(g *GuildSettings) { g.DayStartHour = 4 })
 	if err != nil {
 		t.Fatalf("a write behind a 2.5 s lock failed: %v", err)
 	}

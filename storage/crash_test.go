@@ -93,10 +93,7 @@ func TestFinishSessionSurvivesSIGKILL(t *testing.T) {
 func createCrashSession(t *testing.T, path string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	db, err := Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	defer db.Close()
 	s := &session.Session{GuildID: "g1", ChannelID: "c1", HostID: crashMember(0), RoutineName: "Floor flow",
 		Plan: testPlan(t), Status: session.Lobby, CreatedAt: crashSessionStart.Add(-time.Minute), StartAt: crashSessionStart}
@@ -104,6 +101,7 @@ func createCrashSession(t *testing.T, path string) int64 {
 		s.Participants = append(s.Participants, session.Participant{UserID: crashMember(i), Name: fmt.Sprintf("member %d", i),
 			JoinedAt: crashSessionStart.Add(-time.Minute), JoinedStep: -1})
 	}
+	var err error
 	if s.ID, err = db.CreateSession(ctx, s); err != nil {
 		t.Fatal(err)
 	}
@@ -169,10 +167,7 @@ func TestHelperFinishSessionChild(t *testing.T) {
 	}
 	stage := os.Getenv(crashStageEnv)
 	ctx := context.Background()
-	db, err := Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	active, err := db.ActiveSessions(ctx)
 	if err != nil || len(active) != 1 {
 		t.Fatalf("active sessions: %d, %v", len(active), err)

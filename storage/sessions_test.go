@@ -176,10 +176,7 @@ func TestFinishSessionTwiceCreditsOnce(t *testing.T) {
 func TestActiveSessionsAfterReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bot.db")
 	ctx := context.Background()
-	db, err := Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	lobby := mustCreate(t, db, newTestSession(t, "c1"))
 	paused := running(mustCreate(t, db, newTestSession(t, "c2")))
 	if err := db.SaveSession(ctx, paused); err != nil {
@@ -192,10 +189,7 @@ func TestActiveSessionsAfterReopen(t *testing.T) {
 	}
 	db.Close()
 
-	db, err = Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, path)
 	defer db.Close()
 	got, err := db.ActiveSessions(ctx)
 	if err != nil {

@@ -20,21 +20,25 @@ func fixedNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC
 // openTemp opens a fresh database file in the test's temp dir.
 func openTemp(t *testing.T, opts ...Option) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), fixedNow, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, filepath.Join(t.TempDir(), "test.db"), opts...)
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openAt opens the database at path, failing the test if it cannot; the caller closes it.
+func openAt(t testing.TB, path string, opts ...Option) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), path, fixedNow, opts...)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
 	return db
 }
 
 func TestOpenMigratesAndReopens(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bot.db")
 	ctx := context.Background()
-	db, err := Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	migrations, _ := loadMigrations()
 	want := migrations[len(migrations)-1].version
 	if v, err := db.SchemaVersion(ctx); err != nil || v != want {
@@ -42,10 +46,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 	}
 	db.Close()
 	// A second open must not re-apply anything (it would fail on CREATE TABLE).
-	db, err = Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatalf("reopen: %v", err)
-	}
+	db = openAt(t, path)
 	db.Close()
 }
 
@@ -112,20 +113,14 @@ func TestGuildAndMemberSettings(t *testing.T) {
 func TestMissingLowerMigrationIsApplied(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bot.db")
 	ctx := context.Background()
-	db, err := Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	// Pretend migration 1 never ran although later ones did (a lower number added
 	// on another branch): reopening must apply it, not skip it.
 	if _, err := db.write.Exec(`DROP TABLE guild_settings; DROP TABLE member_settings; DELETE FROM schema_migrations WHERE version = 1`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, path)
 	defer db.Close()
 	if _, err := db.GuildSettings(ctx, "g"); err != nil {
 		t.Fatalf("migration 1 was not re-applied: %v", err)
@@ -137,20 +132,13 @@ func TestMissingLowerMigrationIsApplied(t *testing.T) {
 // rolled-back or empty transaction writes none) and leave user_version as it was.
 func TestOpenProbeWriteReachesTheWAL(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bot.db")
-	ctx := context.Background()
-	db, err := Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	db.write.Exec(`PRAGMA user_version = 6`)
 	db.Close()
 	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the WAL outlived Close (%v): this test needs a fresh one", err)
 	}
-	db, err = Open(ctx, path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, path)
 	defer db.Close()
 	var busy, frames, checkpointed, version int
 	if err := db.write.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &checkpointed); err != nil {
@@ -268,10 +256,7 @@ func assertRefused(t *testing.T, path, want string) {
 // createDB creates a migrated database at path and closes it.
 func createDB(t *testing.T, path string) {
 	t.Helper()
-	db, err := Open(context.Background(), path, fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
