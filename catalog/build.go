@@ -13,7 +13,7 @@ const (
 	maxNameLen    = 100
 	maxSummaryLen = 200
 	maxLineLen    = 300 // a step, caution, note or body line
-	maxSteps      = 12
+	maxHowToLines = 12  // the lines of an exercise's how-to
 	maxCautions   = 8
 	maxAliases    = 10
 	maxBodyLines  = 8
@@ -152,7 +152,7 @@ func (c *Catalog) newExercise(e entry[fileExercise]) (*Exercise, error) {
 		checkText(e.at, "name", what+" name", f.Name, maxNameLen),
 		checkCategory(e.at, what, f.Category),
 		checkText(e.at, "summary", what+" summary", f.Summary, maxSummaryLen),
-		checkLines(e.at, "steps", what+" steps", f.Steps, maxSteps),
+		checkLines(e.at, "steps", what+" steps", f.Steps, maxHowToLines),
 		checkOptionalLines(e.at, "aliases", what+" aliases", f.Aliases, maxAliases, maxNameLen),
 		checkOptionalLines(e.at, "equipment", what+" equipment", f.Equipment, maxAliases, maxNameLen),
 		checkOptionalLines(e.at, "optional_equipment", what+" optional_equipment", f.OptionalEquipment, maxAliases, maxNameLen),
@@ -335,7 +335,7 @@ func (c *Catalog) newRoutine(e entry[fileRoutine]) (*Routine, error) {
 		checkID(e.at, "routine", f.ID),
 		checkText(e.at, "name", what+" name", f.Name, maxNameLen),
 		checkText(e.at, "description", what+" description", f.Description, maxLineLen),
-		checkLines(e.at, "steps", what+" steps", f.Steps, MaxSteps),
+		checkLines(e.at, "steps", what+" steps", f.Steps, MaxRoutineSteps),
 	); err != nil {
 		return nil, err
 	}

@@ -126,7 +126,7 @@ func TestCautionsCarryTheSafetyFacts(t *testing.T) {
 func TestBuiltInRoutinesUseRealTimedExercises(t *testing.T) {
 	c := mustLoad(t)
 	for _, r := range c.Routines() {
-		if len(r.Steps) == 0 || len(r.Steps) > MaxSteps {
+		if len(r.Steps) == 0 || len(r.Steps) > MaxRoutineSteps {
 			t.Errorf("routine %s has %d steps", r.ID, len(r.Steps))
 		}
 		for i, s := range r.Steps {

@@ -9,12 +9,12 @@ import (
 
 // Limits on routine steps, shared by the data file and /routine create.
 const (
-	MinHold  = 5 * time.Second
-	MaxHold  = 10 * time.Minute
-	MinReps  = 1
-	MaxReps  = 20
-	MaxRest  = 5 * time.Minute
-	MaxSteps = 25 // one embed field per step fits Discord's 25 fields
+	MinHold         = 5 * time.Second
+	MaxHold         = 10 * time.Minute
+	MinReps         = 1
+	MaxReps         = 20
+	MaxRest         = 5 * time.Minute
+	MaxRoutineSteps = 25 // one embed field per step fits Discord's 25 fields
 
 	maxTotal = time.Hour // the longest "in all" a dosage may give
 )

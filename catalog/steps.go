@@ -30,7 +30,7 @@ func (e *StepError) Error() string {
 // reps (x3), a rest between reps (rest 10s) and a side (left or right). A step without a
 // hold uses the exercise's DefaultHold; reps default to 1; rest defaults to the shortest
 // rest the sources give between holds, else none. Only timed exercises can be steps, and
-// there may be at most MaxSteps of them.
+// there may be at most MaxRoutineSteps of them.
 //
 // The dosages the sources give are the limits (Exercise.Limits): a hold within their range,
 // a rest within theirs, and no more holds of one exercise in the whole routine (per side)
@@ -41,8 +41,8 @@ func ParseSteps(text string, cat *Catalog) ([]RoutineStep, error) {
 	switch {
 	case len(pieces) == 0:
 		return nil, &StepError{Reason: "no steps given; write them like overhead-stretch 30s x3 rest 10s, childs-pose 30s"}
-	case len(pieces) > MaxSteps:
-		return nil, &StepError{Reason: fmt.Sprintf("%d steps is too many; a routine has at most %d", len(pieces), MaxSteps)}
+	case len(pieces) > MaxRoutineSteps:
+		return nil, &StepError{Reason: fmt.Sprintf("%d steps is too many; a routine has at most %d", len(pieces), MaxRoutineSteps)}
 	}
 	steps := make([]RoutineStep, len(pieces))
 	for i, piece := range pieces {

@@ -77,7 +77,7 @@ func TestParseStepsAccepts(t *testing.T) {
 
 func TestParseStepsRejects(t *testing.T) {
 	c := mustLoad(t)
-	tooMany := strings.TrimSuffix(strings.Repeat("cat-stretch 20s, ", MaxSteps+1), ", ")
+	tooMany := strings.TrimSuffix(strings.Repeat("cat-stretch 20s, ", MaxRoutineSteps+1), ", ")
 	tests := []struct {
 		text, want string
 	}{

@@ -100,7 +100,7 @@ func TestEverythingFitsDiscordsLimits(t *testing.T) {
 func TestWorstCaseCustomRoutinesFit(t *testing.T) {
 	cat := loadCatalog(t)
 	var steps []catalog.RoutineStep
-	for range catalog.MaxSteps {
+	for range catalog.MaxRoutineSteps {
 		steps = append(steps, catalog.RoutineStep{Exercise: "exercise-ball-face-down", Hold: catalog.MaxHold,
 			Reps: catalog.MaxReps, Rest: catalog.MaxRest, Side: catalog.SideRight})
 	}

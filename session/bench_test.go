@@ -18,6 +18,9 @@ import (
 	"github.com/stretchbot/stretchbot/internal/clock"
 )
 
+// benchPrepGap is the benchmarks' get-ready gap, as config.example.yaml sets it.
+const benchPrepGap = 10 * time.Second
+
 // benchStore keeps nothing in memory, like a SQLite store, so the memory figure is the
 // engine's own.
 type benchStore struct {
@@ -144,7 +147,7 @@ func benchRoutine() []RoutineItem {
 // time per transition and for the largest simultaneous burst; heap per running session.
 func BenchmarkTenThousandSessions(b *testing.B) {
 	const sessions = 10_000
-	plan, err := BuildPlan(benchRoutine(), DefaultPrepGap, 0)
+	plan, err := BuildPlan(benchRoutine(), benchPrepGap, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -180,7 +183,7 @@ func runTenThousand(b *testing.B, sessions int, limit rate.Limit, burst, writes 
 	clk := clock.NewFake(epoch)
 	store := &benchStore{}
 	poster := newPacedPoster(clk, limit, burst, writes)
-	eng := New(Config{PrepGap: DefaultPrepGap, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store, poster, clk)
+	eng := New(Config{PrepGap: benchPrepGap, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store, poster, clk)
 	rng := rand.New(rand.NewPCG(4, 2))
 	opens := make([]time.Duration, sessions)
 	for i := range opens {

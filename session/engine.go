@@ -13,7 +13,6 @@ import (
 
 // Defaults for Config.
 const (
-	DefaultPrepGap    = 10 * time.Second // suggested; Config.PrepGap 0 means no gap
 	DefaultLateCutoff = time.Hour
 	DefaultEditWindow = 50 * time.Minute
 	DefaultRetryDelay = 5 * time.Second
