@@ -4,13 +4,14 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // MaxChoices is Discord's limit on autocomplete and slash-command choices.
 const MaxChoices = 25
 
-// maxChoiceName is Discord's limit on a choice's name, in characters.
-const maxChoiceName = 100
+// MaxChoiceName is Discord's limit on a choice's name, in characters.
+const MaxChoiceName = 100
 
 // Match tiers, best first. Within the fuzzy tiers each edit costs fuzzyEditCost, so one typo
 // still outranks two. The fuzzy tiers (scoreFuzzyTokens and below) are a fallback: see
@@ -338,16 +339,21 @@ func choiceName(h hit) string {
 	if h.key != nil && h.key.alias && !strings.Contains(normalize(name), h.key.text) {
 		name += " (" + h.key.label + ")"
 	}
-	return truncateRunes(name, maxChoiceName)
+	return Truncate(name, MaxChoiceName)
 }
 
-// truncateRunes cuts s to at most n characters, marking a cut with an ellipsis.
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+// Truncate cuts s to at most max characters (runes, never inside one), marking a cut with
+// "…". It returns "" for max < 1. It is the bot's one truncation (render.Truncate is this
+// one): catalog cuts choice names to Discord's limit, and cannot import render.
+func Truncate(s string, max int) string {
+	if max < 1 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	r := []rune(s)
+	return string(r[:max-1]) + "…"
 }
 
 // clampChoices maps a caller's limit onto 1..MaxChoices; 0 or less means the maximum.
@@ -369,7 +375,7 @@ func complete(query string, limit int, itemLists ...[]searchItem) []Choice {
 				if len(choices) == limit {
 					return choices
 				}
-				choices = append(choices, Choice{Name: truncateRunes(item.name, maxChoiceName), Value: item.id})
+				choices = append(choices, Choice{Name: Truncate(item.name, MaxChoiceName), Value: item.id})
 			}
 		}
 		return choices

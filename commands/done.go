@@ -56,7 +56,7 @@ func doneCommand(cat *catalog.Catalog, store soloLogger) Command {
 			return doneReply(req.Member.Name, what, out[0], me.LeaderboardOptOut), nil
 		},
 		Complete: func(_ context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			return discordChoices(cat.Complete(req.String(req.Focused), render.ChoicesMax)), nil
+			return discordChoices(cat.Complete(req.String(req.Focused), catalog.MaxChoices)), nil
 		},
 	})
 }

@@ -38,7 +38,7 @@ func exerciseCommand(cat *catalog.Catalog) Command {
 			return &Reply{Embeds: []*discordgo.MessageEmbed{render.Exercise(cat, ex)}, Ephemeral: req.Bool("private", false)}, nil
 		},
 		Complete: func(_ context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			return discordChoices(cat.Complete(req.String(req.Focused), render.ChoicesMax)), nil
+			return discordChoices(cat.Complete(req.String(req.Focused), catalog.MaxChoices)), nil
 		},
 	}
 }

@@ -20,7 +20,7 @@ import (
 // enough that /routine list and autocomplete stay short and fast.
 const maxCustomRoutines = 50
 
-// stepsTextMax bounds the steps option; catalog.MaxSteps steps of a long name each fit.
+// stepsTextMax bounds the steps option; catalog.MaxRoutineSteps steps of a long name each fit.
 const stepsTextMax = 2000
 
 // routineStore is what /routine needs from storage.
@@ -95,7 +95,7 @@ func (r *routines) complete(ctx context.Context, req *Request) ([]*discordgo.App
 	if err != nil {
 		return nil, err
 	}
-	choices := r.cat.CompleteRoutines(req.String(req.Focused), render.ChoicesMax, custom)
+	choices := r.cat.CompleteRoutines(req.String(req.Focused), catalog.MaxChoices, custom)
 	if req.Subcommand == "delete" {
 		choices = onlyCustom(choices, custom)
 	}

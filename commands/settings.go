@@ -103,7 +103,9 @@ func settingsList() []setting {
 				Description: "Members (1-100) a day's group sessions need for the server streak",
 				MinValue:    &one, MaxValue: serverStreakThreshMax},
 			apply: intSetting(1, serverStreakThreshMax, func(g *storage.GuildSettings, v int) { g.ServerStreakThreshold = v }),
-			show:  func(g storage.GuildSettings, _ time.Time) string { return render.Plural(g.ServerStreakThreshold, "member") },
+			show: func(g storage.GuildSettings, _ time.Time) string {
+				return render.Plural(g.ServerStreakThreshold, "member")
+			},
 		},
 	}
 }

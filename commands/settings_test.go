@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -105,7 +106,7 @@ func TestSettingsClearUnsetsZoneAndHostRole(t *testing.T) {
 		t.Fatalf("clear option %+v, want the choices timezone and host-role", clear)
 	}
 	for _, c := range clear.Choices {
-		if len(c.Name) > choiceNameMax {
+		if len(c.Name) > catalog.MaxChoiceName {
 			t.Errorf("choice name %q is too long", c.Name)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/storage"
 	"github.com/stretchbot/stretchbot/streak"
@@ -320,7 +321,7 @@ func completeZones(query string, now time.Time) []*discordgo.ApplicationCommandO
 		if name, ok := offsetZone(offset); ok {
 			add(zoneMatch{zone: name})
 		}
-		for _, name := range zonesAtOffset(offset, now, render.ChoicesMax) {
+		for _, name := range zonesAtOffset(offset, now, catalog.MaxChoices) {
 			add(zoneMatch{zone: name})
 		}
 	}
@@ -335,8 +336,8 @@ func completeZones(query string, now time.Time) []*discordgo.ApplicationCommandO
 			add(zoneMatch{zone: name, via: strings.ToUpper(words) + "?"})
 		}
 	}
-	add(matchZones(query, render.ChoicesMax)...)
-	matches = matches[:min(len(matches), render.ChoicesMax)]
+	add(matchZones(query, catalog.MaxChoices)...)
+	matches = matches[:min(len(matches), catalog.MaxChoices)]
 	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(matches))
 	for _, m := range matches {
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: zoneChoiceName(m, now), Value: m.zone})
@@ -344,16 +345,13 @@ func completeZones(query string, now time.Time) []*discordgo.ApplicationCommandO
 	return out
 }
 
-// choiceNameMax is Discord's limit on an autocomplete choice's name, in characters.
-const choiceNameMax = 100
-
 // zoneChoiceName is a zone as autocomplete lists it: "Europe/Berlin · UTC+01:00 · 14:05",
 // "America/Los Angeles (San Francisco) · UTC-08:00 · 05:05", "UTC+02:00 · fixed, no summer
 // time · 15:05".
 func zoneChoiceName(m zoneMatch, now time.Time) string {
 	loc, err := loadZone(m.zone)
 	if err != nil {
-		return render.Truncate(m.zone, choiceNameMax)
+		return render.Truncate(m.zone, catalog.MaxChoiceName)
 	}
 	offset, clock := offsetAt(loc, now), now.In(loc).Format("15:04")
 	var name string
@@ -369,7 +367,7 @@ func zoneChoiceName(m zoneMatch, now time.Time) string {
 		}
 		name = fmt.Sprintf("%s · %s · %s", name, offsetLabel(offset), clock)
 	}
-	return render.Truncate(name, choiceNameMax)
+	return render.Truncate(name, catalog.MaxChoiceName)
 }
 
 // zoneOption is a string option naming a zone, with autocomplete.

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/storage"
 	"github.com/stretchbot/stretchbot/streak"
 )
@@ -235,7 +236,7 @@ func TestZoneAutocompleteShowsOffsetAndLocalTime(t *testing.T) {
 		}
 		values := map[any]bool{}
 		for _, c := range choices {
-			if n := utf8.RuneCountInString(c.Name); n > choiceNameMax {
+			if n := utf8.RuneCountInString(c.Name); n > catalog.MaxChoiceName {
 				t.Errorf("%q: choice name of %d characters: %q", tt.typed, n, c.Name)
 			}
 			if _, err := streak.ResolveZone(c.Value.(string), "", ""); err != nil {

@@ -26,8 +26,8 @@ const (
 	EmbedFieldNameMax   = 256
 	EmbedFieldValueMax  = 1024
 	EmbedFooterMax      = 2048
-	EmbedsTotalMax      = 6000 // title, description, field names and values, footer of all embeds
-	ChoicesMax          = 25
+	EmbedsTotalMax      = 6000               // title, description, field names and values, footer of all embeds
+	ChoicesMax          = catalog.MaxChoices // autocomplete choices; catalog clamps to it
 	ButtonsPerRow       = 5
 	CustomIDMax         = 100
 )
@@ -58,17 +58,8 @@ const (
 const ellipsis = "…"
 
 // Truncate cuts s to at most max characters (runes, never inside one), marking a cut with
-// "…". It returns "" for max < 1.
-func Truncate(s string, max int) string {
-	if max < 1 {
-		return ""
-	}
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:max-1]) + ellipsis
-}
+// "…". It returns "" for max < 1. It is catalog.Truncate, which cuts choice names too.
+func Truncate(s string, max int) string { return catalog.Truncate(s, max) }
 
 // userText escapes Discord markdown with backslashes and puts a zero-width space after
 // every @ and <, so no mention (@everyone, @here, <@id>, <@&id>, <#id>) can form.
