@@ -107,6 +107,18 @@ func (db *DB) readStanding(ctx context.Context, tx *sql.Tx, guildID, userID stri
 	return standingAt(m, g, db.zonesOf(g), at)
 }
 
+// withStanding reads a member's standing at instant at into st, then runs more in the same
+// read snapshot, so what more reads agrees with the standing.
+func (db *DB) withStanding(ctx context.Context, guildID, userID string, at time.Time, st *Standing, more func(tx *sql.Tx) error) error {
+	return db.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if *st, err = db.readStanding(ctx, tx, guildID, userID, at); err != nil {
+			return err
+		}
+		return more(tx)
+	})
+}
+
 // RecentDays is how many counted days StreakOf lists.
 const RecentDays = 14
 
@@ -130,11 +142,7 @@ type StreakView struct {
 // StreakOf returns a member's streak in a server as of instant at.
 func (db *DB) StreakOf(ctx context.Context, guildID, userID string, at time.Time) (StreakView, error) {
 	var v StreakView
-	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if v.Standing, err = db.readStanding(ctx, tx, guildID, userID, at); err != nil {
-			return err
-		}
+	err := db.withStanding(ctx, guildID, userID, at, &v.Standing, func(tx *sql.Tx) (err error) {
 		v.Recent, err = memberDays(ctx, tx, `ORDER BY day DESC LIMIT ?`, guildID, userID, RecentDays)
 		return err
 	})
@@ -179,11 +187,7 @@ type StatsView struct {
 // Stats returns a member's totals and their log of the last StatsWeeks weeks.
 func (db *DB) Stats(ctx context.Context, guildID, userID string, at time.Time) (StatsView, error) {
 	var v StatsView
-	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if v.Standing, err = db.readStanding(ctx, tx, guildID, userID, at); err != nil {
-			return err
-		}
+	err := db.withStanding(ctx, guildID, userID, at, &v.Standing, func(tx *sql.Tx) (err error) {
 		first := v.Today.AddDays(-7 * StatsWeeks)
 		if v.Days, err = memberDays(ctx, tx, `AND day > ? ORDER BY day`, guildID, userID, first.String()); err != nil {
 			return err

@@ -164,35 +164,20 @@ func (db *DB) ActiveSessions(ctx context.Context) ([]*session.Session, error) {
 	var out []*session.Session
 	var bad []unreadableRow
 	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE status IN `+activeStatuses+` ORDER BY id`)
+		var found []*session.Session
+		err := eachRow(ctx, tx, `SELECT `+sessionColumns+` FROM sessions WHERE status IN `+activeStatuses+` ORDER BY id`, nil,
+			func(r *sql.Rows) error {
+				s, err := scanSession(r)
+				return sortReadable(s, err, &found, &bad)
+			})
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		var found []*session.Session
-		for rows.Next() {
-			s, err := scanSession(rows)
-			switch {
-			case errors.Is(err, ErrUnreadable):
-				bad = append(bad, unreadableSession(s, err))
-			case err != nil:
-				return err
-			default:
-				found = append(found, s)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
 		for _, s := range found {
+			var err error
 			s.Participants, err = participants(ctx, tx, s.ID)
-			switch {
-			case errors.Is(err, ErrUnreadable):
-				bad = append(bad, unreadableSession(s, err))
-			case err != nil:
+			if err = sortReadable(s, err, &out, &bad); err != nil {
 				return err
-			default:
-				out = append(out, s)
 			}
 		}
 		return nil
@@ -204,6 +189,20 @@ func (db *DB) ActiveSessions(ctx context.Context) ([]*session.Session, error) {
 		return nil, fmt.Errorf("load active sessions: %w", err)
 	}
 	return out, nil
+}
+
+// sortReadable files a session just read: into ok when err is nil, into bad when its row
+// cannot be decoded (err wraps ErrUnreadable); any other error is the database's, returned.
+func sortReadable(s *session.Session, err error, ok *[]*session.Session, bad *[]unreadableRow) error {
+	switch {
+	case errors.Is(err, ErrUnreadable):
+		*bad = append(*bad, unreadableSession(s, err))
+	case err != nil:
+		return err
+	default:
+		*ok = append(*ok, s)
+	}
+	return nil
 }
 
 // unreadableSession names the session of an unreadable row for setAside's log line.
