@@ -16,8 +16,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/commands"
-	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/syncbuf"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"

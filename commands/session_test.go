@@ -12,7 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )

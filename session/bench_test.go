@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/clock"
 )
 
 // benchPrepGap is the benchmarks' get-ready gap, as config.example.yaml sets it.

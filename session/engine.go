@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/clock"
 )
 
 // Defaults for Config.

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/clock"
 )
 
 // run is the in-memory state of one active session.

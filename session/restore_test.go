@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchbot/stretchbot/internal/clock"
+	"github.com/stretchbot/stretchbot/clock"
 )
 
 func TestRestore(t *testing.T) {

@@ -12,9 +12,9 @@ import (
 
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/commands"
 	"github.com/stretchbot/stretchbot/config"
-	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )

@@ -12,9 +12,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/app"
-	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
 	"github.com/stretchbot/stretchbot/storage"
 )

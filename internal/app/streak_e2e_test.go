@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/internal/app"
-	"github.com/stretchbot/stretchbot/internal/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
 )
 
