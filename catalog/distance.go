@@ -47,3 +47,8 @@ func distance(a, b string) int {
 	full, _ := editDistances([]rune(a), []rune(b))
 	return full
 }
+
+// Distance is the fewest edits (insert, delete, replace a letter, or swap two neighbours)
+// that turn a into b: the bot's one measure of a typo, which catalog search and the time
+// zone suggestions both use.
+func Distance(a, b string) int { return distance(a, b) }

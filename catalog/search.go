@@ -279,7 +279,7 @@ func scoreKey(q *searchText, k *searchKey) int {
 	if edits, ok := fuzzyTokenEdits(q.tokens, k.tokens); ok {
 		return scoreFuzzyTokens - fuzzyEditCost*edits
 	}
-	if d := prefixDistance(q.runes, k.runes); d <= typoBudget(len(q.runes)) {
+	if d := prefixDistance(q.runes, k.runes); d <= TypoBudget(len(q.runes)) {
 		return scoreFuzzyCompact - fuzzyEditCost*d
 	}
 	return 0
@@ -309,7 +309,7 @@ func fuzzyTokenEdits(query, key [][]rune) (int, bool) {
 		for _, kt := range key {
 			best = min(best, prefixDistance(qt, kt))
 		}
-		if best > typoBudget(len(qt)) {
+		if best > TypoBudget(len(qt)) {
 			return 0, false
 		}
 		total += best
@@ -317,9 +317,10 @@ func fuzzyTokenEdits(query, key [][]rune) (int, bool) {
 	return total, true
 }
 
-// typoBudget is how many edits a query of n letters may need and still match: none for one
-// or two letters (too ambiguous), then one more for roughly every four letters.
-func typoBudget(n int) int {
+// TypoBudget is how many edits (see Distance) a query of n letters may need and still
+// match: none for one or two letters (too ambiguous), then one more for roughly every four
+// letters.
+func TypoBudget(n int) int {
 	switch {
 	case n < 3:
 		return 0

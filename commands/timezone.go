@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -121,43 +122,19 @@ func matchZones(query string, limit int) []zoneMatch {
 	})
 }
 
-// closestZones returns up to limit zones most alike to a name that matched nothing, by the
-// letter pairs they share (so typos and swapped letters still find the zone).
+// closestZones returns up to limit zones a name that matched nothing is a typo of: those
+// whose name or city is within catalog.TypoBudget edits of it, fewest edits first (swapped
+// letters count as one edit).
 func closestZones(query string, limit int) []zoneMatch {
-	q := letterPairs(zoneKey(query))
-	return rankZones(limit, minZoneSimilarity, func(e zoneEntry) float64 {
-		return max(similarity(q, letterPairs(e.key)), similarity(q, letterPairs(strings.ReplaceAll(e.city, " ", "_"))))
+	q := zoneKey(query)
+	budget := catalog.TypoBudget(utf8.RuneCountInString(q))
+	return rankZones(limit, -float64(budget), func(e zoneEntry) float64 {
+		d := catalog.Distance(q, strings.ReplaceAll(e.city, " ", "_"))
+		if e.key != "" {
+			d = min(d, catalog.Distance(q, e.key))
+		}
+		return -float64(d)
 	})
-}
-
-// minZoneSimilarity is the least similarity worth suggesting: below it, suggestions are noise.
-const minZoneSimilarity = 0.4
-
-// letterPairs counts the adjacent letter pairs of s.
-func letterPairs(s string) map[string]int {
-	r := []rune(s)
-	pairs := make(map[string]int, len(r))
-	for i := 0; i+1 < len(r); i++ {
-		pairs[string(r[i:i+2])]++
-	}
-	return pairs
-}
-
-// similarity is the Sørensen–Dice coefficient of two pair counts: 1 for equal, 0 for
-// nothing in common.
-func similarity(a, b map[string]int) float64 {
-	total, shared := 0, 0
-	for p, n := range a {
-		shared += min(n, b[p])
-		total += n
-	}
-	for _, n := range b {
-		total += n
-	}
-	if total == 0 {
-		return 0
-	}
-	return 2 * float64(shared) / float64(total)
 }
 
 // loadZone loads a zone by name, once per name: autocomplete shows the time in 25 zones

@@ -306,3 +306,20 @@ func BenchmarkZoneAutocomplete(b *testing.B) {
 		})
 	}
 }
+
+// TestClosestZonesFindsTypos checks the typo suggestions, which share catalog's edit
+// distance: a swapped, missing or wrong letter still finds the zone, by its name or city.
+func TestClosestZonesFindsTypos(t *testing.T) {
+	for _, tt := range []struct{ typed, want string }{
+		{"Europe/Berln", "Europe/Berlin"}, {"tokio", "Asia/Tokyo"}, {"new yrok", "America/New_York"},
+		{"Amercia/Chicago", "America/Chicago"}, {"kolkatta", "Asia/Kolkata"}, {"xyzzy", ""},
+	} {
+		got := closestZones(tt.typed, suggestionsShown)
+		switch {
+		case tt.want == "" && len(got) != 0:
+			t.Errorf("closestZones(%q) = %v, want none", tt.typed, got)
+		case tt.want != "" && (len(got) == 0 || got[0].zone != tt.want):
+			t.Errorf("closestZones(%q) = %v, want %s first", tt.typed, got, tt.want)
+		}
+	}
+}
