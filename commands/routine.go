@@ -46,7 +46,8 @@ type routines struct {
 // Discord's command permissions apply to /routine as a whole and a server can change them.
 func routineCommand(cat *catalog.Catalog, store routineStore, prepGap time.Duration) Command {
 	r := &routines{cat: cat, store: store, prepGap: prepGap}
-	return Command{Definition: routineDefinition(), Handle: r.handle, Complete: r.complete}
+	handle := bySubcommand("routine", map[string]Handler{"list": r.list, "show": r.show, "create": r.create, "delete": r.delete})
+	return Command{Definition: routineDefinition(), Handle: handle, Complete: r.complete}
 }
 
 func routineDefinition() *discordgo.ApplicationCommand {
@@ -73,20 +74,6 @@ func routineNameOption(description string) *discordgo.ApplicationCommandOption {
 	o := requiredString("name", description)
 	o.Autocomplete, o.MaxLength = true, queryMax
 	return o
-}
-
-func (r *routines) handle(ctx context.Context, req *Request) (*Reply, error) {
-	switch req.Subcommand {
-	case "list":
-		return r.list(ctx, req)
-	case "show":
-		return r.show(ctx, req)
-	case "create":
-		return r.create(ctx, req)
-	case "delete":
-		return r.delete(ctx, req)
-	}
-	return nil, fmt.Errorf("/routine has no subcommand %q", req.Subcommand)
 }
 
 // complete offers built-in and custom routines for show, and only custom ones for delete.

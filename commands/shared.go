@@ -5,6 +5,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -66,6 +67,18 @@ func subcommand(name, description string, opts ...*discordgo.ApplicationCommandO
 func requiredString(name, description string) *discordgo.ApplicationCommandOption {
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
 		Description: description, Required: true}
+}
+
+// bySubcommand answers with the handler of the request's subcommand. bot/ checks requests
+// against the command's definition first, so a subcommand with no handler is a bug here.
+func bySubcommand(command string, handlers map[string]Handler) Handler {
+	return func(ctx context.Context, req *Request) (*Reply, error) {
+		h, ok := handlers[req.Subcommand]
+		if !ok {
+			return nil, fmt.Errorf("/%s has no subcommand %q", command, req.Subcommand)
+		}
+		return h(ctx, req)
+	}
 }
 
 // notFound is the answer to a name that matches no kind exactly: the query (made safe to

@@ -58,17 +58,8 @@ func subject(req *Request) (Member, error) {
 // Another member's streak is shown only if they allow it (see lookAt), and never with
 // their zone.
 func streakCommand(store streakReader) Command {
-	return inServer(Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "streak",
-			Description: "Your streak (or a member's): current, best, freezes and the days that counted",
-			Options:     []*discordgo.ApplicationCommandOption{memberOption()},
-		},
-		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
-			id, l, err := lookAt(ctx, store, req)
-			if err != nil {
-				return nil, err
-			}
+	return aboutMember("streak", "Your streak (or a member's): current, best, freezes and the days that counted", store,
+		func(ctx context.Context, req *Request, id string, l render.Look) (*Reply, error) {
 			v, err := store.StreakOf(ctx, req.GuildID, id, req.Received)
 			if err != nil {
 				return nil, err
@@ -77,6 +68,27 @@ func streakCommand(store streakReader) Command {
 				l.Zone = zoneShown(v.Zone.String())
 			}
 			return &Reply{Embeds: []*discordgo.MessageEmbed{render.Streak(l, v)}, Ephemeral: true}, nil
+		})
+}
+
+// aboutMember is a command about the caller or the member its member option names, such
+// as /streak: in servers only, answered privately, and refused when the member keeps their
+// figures private (see lookAt). show answers with the member's id and how the caller sees
+// them.
+func aboutMember(name, description string, settings settingsReader,
+	show func(ctx context.Context, req *Request, id string, l render.Look) (*Reply, error)) Command {
+	return inServer(Command{
+		Definition: &discordgo.ApplicationCommand{
+			Name:        name,
+			Description: description,
+			Options:     []*discordgo.ApplicationCommandOption{memberOption()},
+		},
+		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
+			id, l, err := lookAt(ctx, settings, req)
+			if err != nil {
+				return nil, err
+			}
+			return show(ctx, req, id, l)
 		},
 		Private: true,
 	})
@@ -93,17 +105,8 @@ var _ statsReader = (*storage.DB)(nil)
 // statsCommand is /stats [member]: totals and a calendar heatmap of the last weeks.
 // Another member's stats are shown only if they allow it (see lookAt).
 func statsCommand(store statsReader) Command {
-	return inServer(Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "stats",
-			Description: "Your totals (or a member's) and a calendar of the last six months",
-			Options:     []*discordgo.ApplicationCommandOption{memberOption()},
-		},
-		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
-			id, l, err := lookAt(ctx, store, req)
-			if err != nil {
-				return nil, err
-			}
+	return aboutMember("stats", "Your totals (or a member's) and a calendar of the last six months", store,
+		func(ctx context.Context, req *Request, id string, l render.Look) (*Reply, error) {
 			v, err := store.Stats(ctx, req.GuildID, id, req.Received)
 			if err != nil {
 				return nil, err
@@ -117,9 +120,7 @@ func statsCommand(store statsReader) Command {
 				Files:     []*discordgo.File{{Name: render.StatsHeatmapFile, ContentType: "image/png", Reader: bytes.NewReader(png)}},
 				Ephemeral: true,
 			}, nil
-		},
-		Private: true,
-	})
+		})
 }
 
 // dayAmounts is what the heatmap shades: how many times a day was credited.
