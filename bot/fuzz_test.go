@@ -90,7 +90,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 	tb.Cleanup(func() { db.Close() })
 	fx := &fuzzFixture{logs: &syncbuf.Buffer{}}
 	logger := slog.New(slog.NewTextHandler(fx.logs, nil))
-	engine := session.New(session.Config{Logger: logger}, db, commands.NewSessionPoster(&fuzzSender{}, RESTErrorCode, db), clk)
+	engine := session.New(session.Config{Logger: logger}, db, NewSessionPoster(&fuzzSender{}), clk)
 	tb.Cleanup(func() { engine.Shutdown(ctx) })
 	fx.cmds = commands.All(commands.Deps{Catalog: cat, Store: db, Sessions: engine, PrepGap: 10 * time.Second})
 	if fx.bot, err = New(Options{Token: "fuzz-token-not-real", APIURL: "http://127.0.0.1:1", Logger: logger, Now: clk.Now,

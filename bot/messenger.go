@@ -101,9 +101,9 @@ func isServerError(err error) bool {
 	return errors.As(err, &restErr) && restErr.Response != nil && restErr.Response.StatusCode >= http.StatusInternalServerError
 }
 
-// RESTErrorCode returns Discord's JSON error code and the HTTP status of err, or
-// zeros if err is not a Discord REST error.
-func RESTErrorCode(err error) (status, code int) {
+// restErrorCode returns the HTTP status and Discord's JSON error code of err, or zeros if
+// err is not a Discord REST error.
+func restErrorCode(err error) (status, code int) {
 	var restErr *discordgo.RESTError
 	if !errors.As(err, &restErr) || restErr.Response == nil {
 		return 0, 0

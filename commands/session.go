@@ -40,14 +40,13 @@ type sessionCommand struct {
 	catalog  *catalog.Catalog
 	settings hostSettings
 	custom   customRoutines
-	render   sessionRenderer
 }
 
 // sessionCommandFor builds /session from the shared dependencies. The server's own
 // routines come from the same reader /routine uses, so both list the same routines.
 func sessionCommandFor(d Deps) Command {
 	return newSessionCommand(&sessionCommand{engine: d.Sessions, catalog: d.Catalog, settings: d.Store,
-		custom: (&routines{cat: d.Catalog, store: d.Store}).custom, render: sessionRenderer{credits: d.Store}})
+		custom: (&routines{cat: d.Catalog, store: d.Store}).custom})
 }
 
 // newSessionCommand builds /session: start, stop and status, and the session buttons.
@@ -155,10 +154,7 @@ func (c *sessionCommand) status(ctx context.Context, req *Request) (*Reply, erro
 	if err != nil {
 		return nil, sessionError(err, "show")
 	}
-	embed, _, err := c.render.message(ctx, v)
-	if err != nil {
-		return nil, err
-	}
+	embed, _ := render.SessionMessage(v)
 	return &Reply{Ephemeral: true, Content: messageLink(v.Session), Embeds: []*discordgo.MessageEmbed{embed}}, nil
 }
 
@@ -205,7 +201,7 @@ func (c *sessionCommand) click(b render.SessionButton) Handler {
 		case err != nil:
 			return nil, sessionError(err, b.Verb)
 		case v.Claim != nil: // the engine made this reply the write of the live message
-			return c.reply(ctx, v)
+			return reply(v), nil
 		}
 		return Message(true, fmt.Sprintf("Done. The session message: %s", messageLink(v.Session))), nil
 	}
@@ -220,7 +216,7 @@ func (c *sessionCommand) ended(ctx context.Context, id int64) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.reply(ctx, v)
+	return reply(v), nil
 }
 
 // resolveRoutine finds the routine a member named among this server's and the built-in
@@ -306,53 +302,9 @@ func routineItems(cat *catalog.Catalog, r *catalog.Routine) []session.RoutineIte
 }
 
 // reply is the full session message as a type-7 update of the clicked message.
-func (c *sessionCommand) reply(ctx context.Context, v session.View) (*Reply, error) {
-	embed, components, err := c.render.message(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	return &Reply{Update: true, Embeds: []*discordgo.MessageEmbed{embed}, Components: components, Claim: v.Claim}, nil
-}
-
-// creditStreaks reads the streaks recorded with a session's credits.
-type creditStreaks interface {
-	SessionCredits(ctx context.Context, sessionID int64) ([]storage.SessionCredit, error)
-}
-
-var _ creditStreaks = (*storage.DB)(nil)
-
-// sessionRenderer renders session messages. It is the one place both the Poster and the
-// button replies render, so that what a member sees does not depend on which wrote it.
-type sessionRenderer struct {
-	credits creditStreaks
-}
-
-// message renders v; a summary shows each credited member's streak after the session.
-func (r sessionRenderer) message(ctx context.Context, v session.View) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
-	streaks, err := r.streaks(ctx, v)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read the streaks of session %d: %w", v.Session.ID, err)
-	}
-	embed, components := render.SessionMessage(v, streaks)
-	return embed, components, nil
-}
-
-func (r sessionRenderer) streaks(ctx context.Context, v session.View) (map[string]render.CreditStreak, error) {
-	if len(v.Credits) == 0 {
-		return nil, nil
-	}
-	credits, err := r.credits.SessionCredits(ctx, v.Session.ID)
-	if err != nil {
-		return nil, err
-	}
-	streaks := make(map[string]render.CreditStreak, len(credits))
-	for _, c := range credits {
-		if c.Private {
-			continue // the summary is public: it shows their minutes instead
-		}
-		streaks[c.UserID] = render.CreditStreak{Days: c.StreakDays, Grew: c.StreakGrew}
-	}
-	return streaks, nil
+func reply(v session.View) *Reply {
+	embed, components := render.SessionMessage(v)
+	return &Reply{Update: true, Embeds: []*discordgo.MessageEmbed{embed}, Components: components, Claim: v.Claim}
 }
 
 // messageLink links the session's live message, or its channel before the first post.

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -13,63 +12,49 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/clock"
+	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
 var sessionT0 = time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
 
-// restError stands in for a Discord REST error in these tests (bot.RESTErrorCode reads
-// the real ones; commands cannot import bot).
-type restError struct{ status, code int }
-
-func (e *restError) Error() string { return fmt.Sprintf("HTTP %d, code %d", e.status, e.code) }
-
-func testRESTCode(err error) (int, int) {
-	var re *restError
-	if errors.As(err, &re) {
-		return re.status, re.code
-	}
-	return 0, 0
-}
-
-// sent is one message write the fake sender received.
+// sent is one message write the fake poster received, rendered as Discord would get it.
 type sent struct {
 	op, channel, message string
 	embed                *discordgo.MessageEmbed
 }
 
-// fakeSender records writes and answers with fresh message IDs, or with fail's error.
-type fakeSender struct {
+// fakePoster is the engine's Poster for these tests: it renders each View with
+// render.SessionMessage, as the bot's does, records it, and answers with fresh message IDs.
+type fakePoster struct {
 	mu     sync.Mutex
 	writes []sent
-	fail   func(op string) error
 }
 
-func (f *fakeSender) Send(_ context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
-	return f.record("send", channelID, "", msg.Embeds[0])
+var _ session.Poster = (*fakePoster)(nil)
+
+func (f *fakePoster) Post(_ context.Context, channelID string, v session.View) (string, error) {
+	return f.record("send", channelID, "", v), nil
 }
 
-func (f *fakeSender) Edit(_ context.Context, edit *discordgo.MessageEdit) (*discordgo.Message, error) {
-	return f.record("edit", edit.Channel, edit.ID, (*edit.Embeds)[0])
+func (f *fakePoster) Edit(_ context.Context, channelID, messageID string, v session.View) error {
+	f.record("edit", channelID, messageID, v)
+	return nil
 }
 
-func (f *fakeSender) record(op, channel, message string, embed *discordgo.MessageEmbed) (*discordgo.Message, error) {
+func (f *fakePoster) record(op, channel, message string, v session.View) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.fail != nil {
-		if err := f.fail(op); err != nil {
-			return nil, err
-		}
-	}
 	if op == "send" {
 		message = fmt.Sprintf("m%d", len(f.writes)+1)
 	}
+	embed, _ := render.SessionMessage(v)
 	f.writes = append(f.writes, sent{op, channel, message, embed})
-	return &discordgo.Message{ID: message, ChannelID: channel}, nil
+	return message
 }
 
-func (f *fakeSender) all() []sent {
+func (f *fakePoster) all() []sent {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]sent(nil), f.writes...)
@@ -79,7 +64,7 @@ type sessionFixture struct {
 	t      *testing.T
 	clk    *clock.Fake
 	db     *storage.DB
-	sender *fakeSender
+	sender *fakePoster
 	cmd    Command
 }
 
@@ -105,8 +90,8 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 	if _, err := db.CreateRoutine(ctx, storage.Routine{GuildID: "g", Name: "Quick", Steps: "childs-pose 10s x2", CreatedBy: "u1"}, 50); err != nil {
 		t.Fatal(err)
 	}
-	f := &sessionFixture{t: t, clk: clk, db: db, sender: &fakeSender{}}
-	engine := session.New(session.Config{}, db, NewSessionPoster(f.sender, testRESTCode, db), clk)
+	f := &sessionFixture{t: t, clk: clk, db: db, sender: &fakePoster{}}
+	engine := session.New(session.Config{}, db, f.sender, clk)
 	t.Cleanup(func() { engine.Shutdown(ctx) })
 	f.cmd = sessionCommandFor(Deps{Catalog: cat, Store: db, Sessions: engine})
 	return f
@@ -277,32 +262,5 @@ func TestRoutineAutocompleteOffersCustomAndBuiltIn(t *testing.T) {
 	choices, err := f.cmd.Complete(context.Background(), req)
 	if err != nil || len(choices) < 2 || choices[0].Name != "Quick" {
 		t.Fatalf("choices = %+v, %v; want the server's routine first, then built-in ones", choices, err)
-	}
-}
-
-func TestPosterMapsDiscordRefusals(t *testing.T) {
-	tests := []struct {
-		err  error
-		want error
-	}{
-		{&restError{403, 50013}, session.ErrGone},
-		{&restError{403, 50001}, session.ErrGone},
-		{&restError{404, 10003}, session.ErrGone},
-		{&restError{404, 10008}, session.ErrGone},
-		{&restError{400, 30046}, session.ErrTooOld},
-		{&restError{500, 0}, nil},
-	}
-	for _, tt := range tests {
-		sender := &fakeSender{fail: func(string) error { return tt.err }}
-		p := NewSessionPoster(sender, testRESTCode, nil)
-		v := session.View{Session: session.Session{ID: 1, Status: session.Cancelled}}
-		_, postErr := p.Post(context.Background(), "c", v)
-		editErr := p.Edit(context.Background(), "c", "m", v)
-		for _, err := range []error{postErr, editErr} {
-			if !errors.Is(err, tt.err) || (tt.want != nil) != errors.Is(err, tt.want) ||
-				tt.want == nil && (errors.Is(err, session.ErrGone) || errors.Is(err, session.ErrTooOld)) {
-				t.Errorf("%v became %v, want it wrapped with %v", tt.err, err, tt.want)
-			}
-		}
 	}
 }

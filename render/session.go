@@ -63,19 +63,11 @@ const (
 	colorSessionEnded   = 0x99AAB5
 )
 
-// CreditStreak is a credited member's streak right after the session.
-type CreditStreak struct {
-	Days int
-	// Grew is true when the session added a counted day (shown with 🔥), false when the
-	// member had already stretched that day.
-	Grew bool
-}
-
 // SessionMessage renders v as the whole session message, one embed and its buttons, so it
-// can be posted, edited in, or sent as a type-7 update alike. streaks maps a credited
-// member to their streak after this session; a member missing from it (or a nil map) is
-// shown with the minutes credited instead. Ended sessions have no buttons.
-func SessionMessage(v session.View, streaks map[string]CreditStreak) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+// can be posted, edited in, or sent as a type-7 update alike. A summary shows each credited
+// member's streak after the session, or their minutes when the streak is private or not
+// recorded. Ended sessions have no buttons.
+func SessionMessage(v session.View) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	s := v.Session
 	if v.MovedTo != "" {
 		return fitEmbed(movedEmbed(v)), []discordgo.MessageComponent{}
@@ -93,7 +85,7 @@ func SessionMessage(v session.View, streaks map[string]CreditStreak) (*discordgo
 	case session.Paused:
 		return fitEmbed(pausedEmbed(v)), sessionButtons(s, true)
 	}
-	return fitEmbed(endedEmbed(v, streaks)), []discordgo.MessageComponent{}
+	return fitEmbed(endedEmbed(v)), []discordgo.MessageComponent{}
 }
 
 // maxStartPings is how many members the start message mentions: Discord takes at most 100
@@ -280,7 +272,7 @@ func exerciseNumber(plan session.Plan, i int) (n, total int) {
 	return n, total
 }
 
-func endedEmbed(v session.View, streaks map[string]CreditStreak) *discordgo.MessageEmbed {
+func endedEmbed(v session.View) *discordgo.MessageEmbed {
 	s := v.Session
 	e := &discordgo.MessageEmbed{Title: endedTitle(s.Status) + ": " + RoutineName(s.RoutineName), Color: colorSessionEnded}
 	lines := []string{}
@@ -296,12 +288,12 @@ func endedEmbed(v session.View, streaks map[string]CreditStreak) *discordgo.Mess
 	}
 	e.Fields = []*discordgo.MessageEmbedField{
 		field("Duration", human(v.RealDuration.Round(time.Second))),
-		field("Took part", creditLines(v.Credits, streaks)),
+		field("Took part", creditLines(v.Credits)),
 	}
 	if len(v.Missed) > 0 {
 		e.Fields = append(e.Fields, field("Not counted", missedLines(v.Missed)))
 	}
-	if grew(v.Credits, streaks) {
+	if slices.ContainsFunc(v.Credits, showsGrowth) {
 		e.Footer = footer("🔥 this session added a day to that member's streak.")
 	}
 	return e
@@ -321,15 +313,15 @@ func endedTitle(st session.Status) string {
 
 // creditLines lists the credited members with their streak, or the minutes credited
 // when their streak is not shown.
-func creditLines(credits []session.Credit, streaks map[string]CreditStreak) string {
+func creditLines(credits []session.Credit) string {
 	if len(credits) == 0 {
 		return "Nobody is credited."
 	}
 	lines := make([]string, len(credits))
 	for i, c := range credits {
-		if st, ok := streaks[c.UserID]; ok {
+		if st := c.Streak; st != nil && !st.Private {
 			lines[i] = fmt.Sprintf("%s: streak %s", memberName(c.Name), plural(st.Days, "day"))
-			if st.Grew {
+			if showsGrowth(c) {
 				lines[i] += " 🔥"
 			}
 		} else {
@@ -360,9 +352,9 @@ func missReason(r session.MissReason) string {
 	return "this session does not count"
 }
 
-// grew reports whether some credited member's streak is shown with 🔥.
-func grew(credits []session.Credit, streaks map[string]CreditStreak) bool {
-	return slices.ContainsFunc(credits, func(c session.Credit) bool { return streaks[c.UserID].Grew })
+// showsGrowth reports whether the credit is shown with 🔥: a public streak the session grew.
+func showsGrowth(c session.Credit) bool {
+	return c.Streak != nil && !c.Streak.Private && c.Streak.Grew
 }
 
 // presentField lists the members present, one a line, cut with "… and N more".

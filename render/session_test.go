@@ -67,7 +67,7 @@ func assertContains(t *testing.T, text string, wants ...string) {
 
 func TestSessionMessageLobby(t *testing.T) {
 	s := testSession(t, session.Lobby)
-	text := messageText(SessionMessage(session.View{Session: s, Step: -1, Now: sessionT0}, nil))
+	text := messageText(SessionMessage(session.View{Session: s, Step: -1, Now: sessionT0}))
 	assertContains(t, text, `Group session: Floor \*flow\*`,
 		fmt.Sprintf("<t:%d:R>", s.StartAt.Unix()), "Hosted by **Hana**, who can start it now or cancel it.",
 		"1. Cat stretch · 3 × 20 s, 10 s rest between", "2. Dead hang, left side · 1 min",
@@ -76,7 +76,7 @@ func TestSessionMessageLobby(t *testing.T) {
 		"[Join session/42/join][Leave session/42/leave][Start now session/42/start][Cancel session/42/cancel]")
 
 	s.Participants[0].LeftAt = sessionT0.Add(time.Second)
-	left := messageText(SessionMessage(session.View{Session: s, Step: -1, Now: sessionT0}, nil))
+	left := messageText(SessionMessage(session.View{Session: s, Step: -1, Now: sessionT0}))
 	assertContains(t, left, "The host has left: members with Manage Messages or the server's host role can start it now or cancel it.")
 }
 
@@ -109,7 +109,7 @@ func TestSessionMessageSteps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := messageText(SessionMessage(at(tt.step), nil))
+			text := messageText(SessionMessage(at(tt.step)))
 			assertContains(t, text, tt.wants...)
 			for _, l := range tt.lacks {
 				if strings.Contains(text, l) {
@@ -124,13 +124,13 @@ func TestSessionMessageSteps(t *testing.T) {
 	timed.Plan[1].ServerTimed = true
 	v := at(1)
 	v.Session = timed
-	assertContains(t, messageText(SessionMessage(v, nil)), "The articles give no time for this one; this hold is the server's choice.")
+	assertContains(t, messageText(SessionMessage(v)), "The articles give no time for this one; this hold is the server's choice.")
 }
 
 func TestSessionMessagePaused(t *testing.T) {
 	s := testSession(t, session.Paused)
 	v := session.View{Session: s, Step: 7, Remaining: 42*time.Second + 300*time.Millisecond}
-	text := messageText(SessionMessage(v, nil))
+	text := messageText(SessionMessage(v))
 	assertContains(t, text, "Paused: Dead hang, left side", "Hold 1 min, left side: paused with 42 s left.", "exercise 2 of 2",
 		"[Resume session/42/resume]")
 	if strings.Contains(text, "[Pause") {
@@ -153,7 +153,7 @@ func TestSessionStartPingAndMovedLobby(t *testing.T) {
 	}
 
 	s := testSession(t, session.Running)
-	embed, comps := SessionMessage(session.View{Session: s, Step: 1, MovedTo: "99"}, nil)
+	embed, comps := SessionMessage(session.View{Session: s, Step: 1, MovedTo: "99"})
 	assertContains(t, messageText(embed, comps), "Started: Floor", "continues in the message below ↓", "https://discord.com/channels/g/c/99")
 	if len(comps) != 0 {
 		t.Errorf("the old lobby keeps buttons: %v", comps)
@@ -167,7 +167,7 @@ func TestSessionMessageSummary(t *testing.T) {
 	missed := []session.Miss{{UserID: "u3", Name: "Oz", Reason: session.MissLeft}, {UserID: "u4", Name: "Lu", Reason: session.MissLateJoin}}
 	v := session.View{Session: s, Step: len(s.Plan), Credits: credits, Missed: missed, Reached: 2, RealDuration: s.EndedAt.Sub(s.StartedAt)}
 
-	embed, comps := SessionMessage(v, nil)
+	embed, comps := SessionMessage(v)
 	if len(comps) != 0 {
 		t.Errorf("an ended session has buttons: %v", comps)
 	}
@@ -178,8 +178,14 @@ func TestSessionMessageSummary(t *testing.T) {
 		t.Errorf("a complete session without streaks says:\n%s", text)
 	}
 
-	withStreaks := messageText(SessionMessage(v, map[string]CreditStreak{"h": {Days: 4, Grew: true}, "u2": {Days: 1}}))
-	assertContains(t, withStreaks, "Hana: streak 4 days 🔥\nMo: streak 1 day\n", "🔥 this session added a day to that member's streak.")
+	v.Credits = []session.Credit{
+		{UserID: "h", Name: "Hana", Active: 190 * time.Second, Streak: &session.StreakAfter{Days: 4, Grew: true}},
+		{UserID: "u2", Name: "Mo", Active: 50 * time.Second, Streak: &session.StreakAfter{Days: 1}},
+		{UserID: "u5", Name: "Pia", Active: 190 * time.Second, Streak: &session.StreakAfter{Days: 9, Grew: true, Private: true}},
+	}
+	withStreaks := messageText(SessionMessage(v))
+	assertContains(t, withStreaks, "Hana: streak 4 days 🔥\nMo: streak 1 day\nPia: 3 minutes\n",
+		"🔥 this session added a day to that member's streak.")
 }
 
 func TestSessionMessageUnusualEnds(t *testing.T) {
@@ -201,7 +207,7 @@ func TestSessionMessageUnusualEnds(t *testing.T) {
 				s.StartedAt, s.EndedAt = sessionT0, sessionT0.Add(time.Minute)
 			}
 			v := session.View{Session: s, Step: len(s.Plan), Reached: tt.reached, Note: "Closed: the bot was offline."}
-			assertContains(t, messageText(SessionMessage(v, nil)), tt.want...)
+			assertContains(t, messageText(SessionMessage(v)), tt.want...)
 		})
 	}
 }
@@ -209,7 +215,7 @@ func TestSessionMessageUnusualEnds(t *testing.T) {
 func TestSessionMessageNeutralizesMemberNames(t *testing.T) {
 	s := testSession(t, session.Lobby)
 	s.Participants = []session.Participant{{UserID: "x", Name: "@everyone **loud**\n<@123>"}}
-	embed, _ := SessionMessage(session.View{Session: s, Step: -1}, nil)
+	embed, _ := SessionMessage(session.View{Session: s, Step: -1})
 	got := embed.Fields[len(embed.Fields)-1].Value
 	if want := "@\u200beveryone \\*\\*loud\\*\\* <\u200b@\u200b123\\>"; got != want {
 		t.Fatalf("name shown as %q, want %q", got, want)
@@ -226,7 +232,7 @@ func TestSessionMessageStaysWithinDiscordLimits(t *testing.T) {
 		{Session: s, Step: 1, Next: &s.Plan[2]},
 		{Session: withStatus(s, session.Lobby), Step: -1},
 	} {
-		embed, comps := SessionMessage(v, nil)
+		embed, comps := SessionMessage(v)
 		if n := embedLength(embed); n > EmbedsTotalMax {
 			t.Errorf("%v: embed is %d characters, limit %d", v.Session.Status, n, EmbedsTotalMax)
 		}
@@ -250,7 +256,7 @@ func withStatus(s session.Session, st session.Status) session.Session {
 
 func TestSessionMessageBetweenLastDeadlineAndEnd(t *testing.T) {
 	s := testSession(t, session.Running)
-	text := messageText(SessionMessage(session.View{Session: s, Step: len(s.Plan)}, nil))
+	text := messageText(SessionMessage(session.View{Session: s, Step: len(s.Plan)}))
 	assertContains(t, text, "Finishing: Floor", "summary follows", "[Join session/42/join][Leave session/42/leave]")
 }
 
@@ -290,7 +296,7 @@ func TestEveryCatalogStepFitsWithItsCautions(t *testing.T) {
 			views = append(views, session.View{Session: s, Step: i, StepEnd: sessionT0})
 		}
 		for _, v := range views {
-			embed, _ := SessionMessage(v, nil)
+			embed, _ := SessionMessage(v)
 			text := messageText(embed, nil)
 			if n := embedLength(embed); n > EmbedsTotalMax || utf8.RuneCountInString(embed.Description) > EmbedDescriptionMax {
 				t.Errorf("%s step %d: %d characters", r.Name, v.Step, n)

@@ -9,6 +9,19 @@ type Credit struct {
 	// Active is the session's active time (pauses excluded) from the member's first join,
 	// or from the start for lobby joiners, to the end.
 	Active time.Duration
+	// Streak is the member's streak right after this credit, as the Store recorded it; nil
+	// until the credit is recorded.
+	Streak *StreakAfter
+}
+
+// StreakAfter is a member's streak right after a session credited them.
+type StreakAfter struct {
+	Days int
+	// Grew: the session added a counted day (false when they had already stretched that day).
+	Grew bool
+	// Private: the member keeps their streak to themselves, so a public summary shows
+	// their minutes instead.
+	Private bool
 }
 
 // Minutes is Active rounded to the nearest minute, at least 1: a credited member always

@@ -77,18 +77,23 @@ func (m *memStore) ActiveSessions(context.Context) ([]*Session, error) {
 	return out, nil
 }
 
-func (m *memStore) FinishSession(_ context.Context, s *Session, credits []Credit) error {
+func (m *memStore) FinishSession(_ context.Context, s *Session, credits []Credit) ([]Credit, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.finishes++
-	m.sessions[s.ID] = s.Clone()
+	var recorded []Credit
 	for _, c := range credits {
 		k := creditKey{s.ID, c.UserID}
 		if _, dup := m.credits[k]; !dup {
+			c.Streak = &StreakAfter{Days: 1, Grew: true}
 			m.credits[k] = c
 		}
+		recorded = append(recorded, m.credits[k])
 	}
-	return nil
+	stored := s.Clone()
+	stored.Credits = recorded
+	m.sessions[s.ID] = stored
+	return recorded, nil
 }
 
 func (m *memStore) LoadSession(_ context.Context, id int64) (*Session, error) {

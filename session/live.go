@@ -290,7 +290,7 @@ func (e *Engine) view(rt *run, now time.Time) View {
 		}
 	default:
 		v.Step = len(s.Plan)
-		v.Credits, v.Missed = attendance(s)
+		v.Credits, v.Missed = s.Credits, Missed(s)
 		v.Reached = s.exercisesReached()
 		if !s.StartedAt.IsZero() {
 			v.RealDuration = s.EndedAt.Sub(s.StartedAt)

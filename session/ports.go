@@ -75,12 +75,13 @@ type Store interface {
 	// ActiveSessions returns every session whose status is Lobby, Running or Paused, with
 	// plan and participants.
 	ActiveSessions(ctx context.Context) ([]*Session, error)
-	// FinishSession stores the final state of s and its credits in one transaction. It is
-	// idempotent: calling it again for the same session records no credit twice (at most
-	// one credit per member per session).
-	FinishSession(ctx context.Context, s *Session, credits []Credit) error
-	// LoadSession returns the session with that id, active or not, or an error wrapping
-	// ErrNotFound.
+	// FinishSession stores the final state of s and its credits in one transaction and
+	// returns the credits recorded for the session, each with the member's streak after
+	// it. It is idempotent: calling it again for the same session records no credit twice
+	// (at most one credit per member per session) and returns the same credits.
+	FinishSession(ctx context.Context, s *Session, credits []Credit) ([]Credit, error)
+	// LoadSession returns the session with that id, active or not, with its recorded
+	// Credits once ended, or an error wrapping ErrNotFound.
 	LoadSession(ctx context.Context, id int64) (*Session, error)
 }
 

@@ -91,6 +91,9 @@ type Session struct {
 	EndedAt      time.Time     // zero while active
 
 	Participants []Participant
+	// Credits are the credits recorded when the session ended, with each member's streak
+	// after them (see Store.FinishSession); nil while active.
+	Credits []Credit
 
 	LiveMessageID       string    // the message the engine edits, empty before the first post
 	LiveMessagePostedAt time.Time // when LiveMessageID was posted (Discord limits edits after an hour)
@@ -100,6 +103,7 @@ type Session struct {
 func (s *Session) Clone() *Session {
 	c := *s
 	c.Participants = slices.Clone(s.Participants)
+	c.Credits = slices.Clone(s.Credits)
 	return &c
 }
 

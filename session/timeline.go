@@ -48,15 +48,16 @@ func (e *Engine) update(ctx context.Context, rt *run, change func(*Session)) err
 		rt.rev++
 		return nil
 	}
-	credits := Attendance(next)
-	if err := e.store.FinishSession(ctx, next, credits); err != nil {
+	recorded, err := e.store.FinishSession(ctx, next, Attendance(next))
+	if err != nil {
 		return fmt.Errorf("session: finish %d: %w", next.ID, err)
 	}
+	next.Credits = recorded
 	rt.s = next
 	rt.rev++
 	e.stopTimer(rt)
 	e.unregister(rt)
-	e.logFor(next).Info("session ended", "status", next.Status, "credited", len(credits),
+	e.logFor(next).Info("session ended", "status", next.Status, "credited", len(recorded),
 		"active", next.ActiveTime(next.EndedAt), "skipped", next.SkippedTotal)
 	return nil
 }

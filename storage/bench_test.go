@@ -214,7 +214,7 @@ func BenchmarkFinishSession1000(b *testing.B) {
 		}
 		s.Status, s.StartedAt, s.EndedAt = session.Finished, start.Add(time.Minute), at
 		b.StartTimer()
-		if err := db.FinishSession(ctx, s, credits); err != nil {
+		if _, err := db.FinishSession(ctx, s, credits); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -74,12 +74,12 @@ func TestFinishSessionSurvivesSIGKILL(t *testing.T) {
 			if len(credits) != crashMembers {
 				t.Fatalf("%d credits, want %d", len(credits), crashMembers)
 			}
-			if err := db.FinishSession(ctx, s, credits); err != nil {
+			if _, err := db.FinishSession(ctx, s, credits); err != nil {
 				t.Fatalf("finishing after the restart: %v", err)
 			}
 			assertCreditedOnce(t, db, id)
 			before := dumpCrashTables(t, db)
-			if err := db.FinishSession(ctx, s, credits); err != nil {
+			if _, err := db.FinishSession(ctx, s, credits); err != nil {
 				t.Fatalf("finishing a third time: %v", err)
 			}
 			if after := dumpCrashTables(t, db); after != before {
@@ -179,7 +179,7 @@ func TestHelperFinishSessionChild(t *testing.T) {
 			select {} // until SIGKILL
 		}
 	}
-	err = db.FinishSession(ctx, s, credits)
+	_, err = db.FinishSession(ctx, s, credits)
 	t.Fatalf("FinishSession returned (%v) instead of stopping at stage %q", err, stage)
 }
 

@@ -88,24 +88,44 @@ func (db *DB) SaveSession(ctx context.Context, s *session.Session) error {
 // FinishSession stores the final state of s and its credits in one transaction. The first
 // finish wins: if the stored session has already ended, nothing is written, so calling it
 // twice can neither credit anyone twice nor rewrite a recorded ending.
-func (db *DB) FinishSession(ctx context.Context, s *session.Session, credits []session.Credit) error {
+func (db *DB) FinishSession(ctx context.Context, s *session.Session, credits []session.Credit) ([]session.Credit, error) {
+	var recorded []session.Credit
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		status, err := storedStatus(ctx, tx, s.ID)
 		if err != nil {
 			return err
 		}
-		if !status.Active() {
-			return nil // already ended: the first finish wins
+		if status.Active() { // else already ended: the first finish wins
+			if err := writeState(ctx, tx, s); err != nil {
+				return err
+			}
+			if err := db.recordCredits(ctx, tx, s, credits, s.EndedAt); err != nil {
+				return err
+			}
 		}
-		if err := writeState(ctx, tx, s); err != nil {
-			return err
-		}
-		return db.recordCredits(ctx, tx, s, credits, s.EndedAt)
+		recorded, err = sessionCreditsOf(ctx, tx, s.ID)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("finish session %d: %w", s.ID, err)
+		return nil, fmt.Errorf("finish session %d: %w", s.ID, err)
 	}
-	return nil
+	return recorded, nil
+}
+
+// sessionCreditsOf reads the credits recorded for a session as the session package knows
+// them: who, for how long, and their streak after the credit (private when they keep it
+// to themselves).
+func sessionCreditsOf(ctx context.Context, tx *sql.Tx, sessionID int64) ([]session.Credit, error) {
+	stored, err := sessionCredits(ctx, tx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	credits := make([]session.Credit, len(stored))
+	for i, c := range stored {
+		credits[i] = session.Credit{UserID: c.UserID, Name: c.Name, Active: c.Active,
+			Streak: &session.StreakAfter{Days: c.StreakDays, Grew: c.StreakGrew, Private: c.Private}}
+	}
+	return credits, nil
 }
 
 // recordCredits records the members credited for s, at most once per member and session
@@ -238,7 +258,10 @@ func (db *DB) LoadSession(ctx context.Context, id int64) (*session.Session, erro
 		if err != nil {
 			return err
 		}
-		s.Participants, err = participants(ctx, tx, id)
+		if s.Participants, err = participants(ctx, tx, id); err != nil || s.Status.Active() {
+			return err
+		}
+		s.Credits, err = sessionCreditsOf(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -252,6 +275,7 @@ type SessionCredit struct {
 	SessionID  int64
 	GuildID    string
 	UserID     string
+	Name       string // as they joined the session
 	Minutes    int
 	Active     time.Duration
 	CreditedAt time.Time
@@ -266,27 +290,37 @@ type SessionCredit struct {
 
 // SessionCredits returns the credits recorded for a session, by member id.
 func (db *DB) SessionCredits(ctx context.Context, sessionID int64) ([]SessionCredit, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT c.session_id, c.guild_id, c.user_id, c.minutes, c.active_ns, c.credited_at,
-			c.streak_days, c.streak_grew, COALESCE(m.leaderboard_opt_out, 0)
-		FROM session_credits c LEFT JOIN member_settings m ON m.guild_id = c.guild_id AND m.user_id = c.user_id
-		WHERE c.session_id = ? ORDER BY c.user_id`, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []SessionCredit
-	for rows.Next() {
+	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = sessionCredits(ctx, tx, sessionID)
+		return err
+	})
+	return out, err
+}
+
+// sessionCredits reads a session's credits, with the member's name from the session's
+// participants and whether they keep their streak private.
+func sessionCredits(ctx context.Context, tx *sql.Tx, sessionID int64) ([]SessionCredit, error) {
+	var out []SessionCredit
+	err := eachRow(ctx, tx, `SELECT c.session_id, c.guild_id, c.user_id, COALESCE(p.name, ''), c.minutes, c.active_ns,
+			c.credited_at, c.streak_days, c.streak_grew, COALESCE(m.leaderboard_opt_out, 0)
+		FROM session_credits c
+		LEFT JOIN session_participants p ON p.session_id = c.session_id AND p.user_id = c.user_id
+		LEFT JOIN member_settings m ON m.guild_id = c.guild_id AND m.user_id = c.user_id
+		WHERE c.session_id = ? ORDER BY c.user_id`, []any{sessionID}, func(rows *sql.Rows) error {
 		var c SessionCredit
 		var at string
-		if err := rows.Scan(&c.SessionID, &c.GuildID, &c.UserID, &c.Minutes, &c.Active, &at, &c.StreakDays, &c.StreakGrew, &c.Private); err != nil {
-			return nil, err
+		if err := rows.Scan(&c.SessionID, &c.GuildID, &c.UserID, &c.Name, &c.Minutes, &c.Active, &at, &c.StreakDays,
+			&c.StreakGrew, &c.Private); err != nil {
+			return err
 		}
-		if c.CreditedAt, err = time.Parse(time.RFC3339Nano, at); err != nil {
-			return nil, err
-		}
+		var err error
+		c.CreditedAt, err = time.Parse(time.RFC3339Nano, at)
 		out = append(out, c)
-	}
-	return out, rows.Err()
+		return err
+	})
+	return out, err
 }
 
 // storedStatus reads the status of session id, or an error wrapping session.ErrNotFound.

@@ -109,7 +109,7 @@ func TestSecondActiveSessionInChannelIsRefused(t *testing.T) {
 
 	ended := first.Clone()
 	ended.Status, ended.EndedAt = session.Cancelled, sessionEpoch.Add(time.Second)
-	if err := db.FinishSession(ctx, ended, nil); err != nil {
+	if _, err := db.FinishSession(ctx, ended, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.CreateSession(ctx, newTestSession(t, "c1")); err != nil {
@@ -135,14 +135,28 @@ func TestFinishSessionTwiceCreditsOnce(t *testing.T) {
 	credits := []session.Credit{{UserID: "host", Name: "Hana", Active: 150 * time.Second}, {UserID: "u2", Name: "Mo", Active: 90 * time.Second}}
 
 	for range 2 {
-		if err := db.FinishSession(ctx, s, credits); err != nil {
+		if _, err := db.FinishSession(ctx, s, credits); err != nil {
 			t.Fatal(err)
 		}
 	}
 	later := s.Clone()
 	later.Status = session.Stopped
-	if err := db.FinishSession(ctx, later, append(credits, session.Credit{UserID: "u9"})); err != nil {
+	recorded, err := db.FinishSession(ctx, later, append(credits, session.Credit{UserID: "u9"}))
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The first finish wins, and every finish answers with the credits recorded, each with
+	// the member's streak after it; so does loading the ended session.
+	wantRecorded := []session.Credit{
+		{UserID: "host", Name: participantName(s, "host"), Active: 150 * time.Second, Streak: &session.StreakAfter{Days: 1, Grew: true}},
+		{UserID: "u2", Name: participantName(s, "u2"), Active: 90 * time.Second, Streak: &session.StreakAfter{Days: 1, Grew: true}},
+	}
+	if !reflect.DeepEqual(recorded, wantRecorded) {
+		t.Errorf("FinishSession returned %+v, want %+v", recorded, wantRecorded)
+	}
+	loaded, err := db.LoadSession(ctx, s.ID)
+	if err != nil || !reflect.DeepEqual(loaded.Credits, wantRecorded) {
+		t.Errorf("LoadSession credits %+v (%v), want %+v", loaded.Credits, err, wantRecorded)
 	}
 
 	got, err := db.SessionCredits(ctx, s.ID)
@@ -150,8 +164,8 @@ func TestFinishSessionTwiceCreditsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []SessionCredit{
-		{SessionID: s.ID, GuildID: "g1", UserID: "host", Minutes: 3, Active: 150 * time.Second, CreditedAt: s.EndedAt, StreakDays: 1, StreakGrew: true},
-		{SessionID: s.ID, GuildID: "g1", UserID: "u2", Minutes: 2, Active: 90 * time.Second, CreditedAt: s.EndedAt, StreakDays: 1, StreakGrew: true},
+		{SessionID: s.ID, GuildID: "g1", UserID: "host", Name: participantName(s, "host"), Minutes: 3, Active: 150 * time.Second, CreditedAt: s.EndedAt, StreakDays: 1, StreakGrew: true},
+		{SessionID: s.ID, GuildID: "g1", UserID: "u2", Name: participantName(s, "u2"), Minutes: 2, Active: 90 * time.Second, CreditedAt: s.EndedAt, StreakDays: 1, StreakGrew: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("credits:\n got %+v\nwant %+v", got, want)
@@ -184,7 +198,7 @@ func TestActiveSessionsAfterReopen(t *testing.T) {
 	}
 	ended := mustCreate(t, db, newTestSession(t, "c3"))
 	ended.Status, ended.EndedAt = session.Cancelled, sessionEpoch
-	if err := db.FinishSession(ctx, ended, nil); err != nil {
+	if _, err := db.FinishSession(ctx, ended, nil); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -261,7 +275,7 @@ func TestUnreadableSessionsAreAbortedAtRestore(t *testing.T) {
 	// An ended session with a bad plan is no business of restore's.
 	ended := mustCreate(t, db, newTestSession(t, "c8"))
 	ended.Status, ended.EndedAt = session.Cancelled, sessionEpoch
-	if err := db.FinishSession(ctx, ended, nil); err != nil {
+	if _, err := db.FinishSession(ctx, ended, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.write.Exec(`UPDATE sessions SET plan_json = 'not json' WHERE id = ?`, ended.ID); err != nil {
@@ -338,4 +352,14 @@ func TestUnreadableSessionsAreAbortedAtRestore(t *testing.T) {
 	if _, err := db.CreateSession(ctx, newTestSession(t, "c3")); err != nil {
 		t.Fatalf("new session in the channel of an aborted one: %v", err)
 	}
+}
+
+// participantName is the name userID joined s with, "" if they did not.
+func participantName(s *session.Session, userID string) string {
+	for _, p := range s.Participants {
+		if p.UserID == userID {
+			return p.Name
+		}
+	}
+	return ""
 }

@@ -70,7 +70,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		return nil, err
 	}
 	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LeadIn: cfg.Session.PrepGap, LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger},
-		db, commands.NewSessionPoster(b.NewMessenger(), bot.RESTErrorCode, db), opts.Clock)
+		db, bot.NewSessionPoster(b.NewMessenger()), opts.Clock)
 	cmds := commands.All(commands.Deps{
 		Catalog:  cat,
 		Store:    db,
