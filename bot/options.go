@@ -118,7 +118,7 @@ func walkSubcommands(def *discordgo.ApplicationCommand, opts []*dataOption) (pat
 		o := given[0]
 		d := findSubcommand(declared, o.Name)
 		if d == nil || d.Type != o.Type {
-			return "", nil, nil, commands.Userf("%s has no subcommand %s; try /help.", shown, shownName(o.Name))
+			return "", nil, nil, commands.Userf("%s has no subcommand %s; try /help.", shown, quotedName(o.Name))
 		}
 		names = append(names, d.Name)
 		declared, given = d.Options, o.Options
@@ -176,14 +176,14 @@ func emptyOption(path string) error {
 // undeclared refuses an option (or subcommand) the command does not have at this level.
 func undeclared(path string, o *dataOption) error {
 	if isSubcommand(o.Type) {
-		return commands.Userf("%s has no subcommand %s; try /help.", path, shownName(o.Name))
+		return commands.Userf("%s has no subcommand %s; try /help.", path, quotedName(o.Name))
 	}
-	return commands.Userf("%s has no option %s; try /help.", path, shownName(o.Name))
+	return commands.Userf("%s has no option %s; try /help.", path, quotedName(o.Name))
 }
 
-// shownName quotes a name the member sent, for a message: cut short, with invisible and
+// quotedName quotes a name the member sent, for a message: cut short, with invisible and
 // control characters written as escapes and Discord markdown neutralized.
-func shownName(name string) string {
+func quotedName(name string) string {
 	return render.Escape(strconv.Quote(render.Truncate(name, shownNameMax)))
 }
 
@@ -300,9 +300,9 @@ func lengthRange(d *declaredOption) string {
 	case d.MinLength != nil && d.MaxLength > 0:
 		return strconv.Itoa(*d.MinLength) + " to " + strconv.Itoa(d.MaxLength) + " characters"
 	case d.MinLength != nil:
-		return "at least " + plural(*d.MinLength, "character")
+		return "at least " + render.Plural(*d.MinLength, "character")
 	}
-	return "at most " + plural(d.MaxLength, "character")
+	return "at most " + render.Plural(d.MaxLength, "character")
 }
 
 func valueRange(d *declaredOption) string {
@@ -316,13 +316,6 @@ func valueRange(d *declaredOption) string {
 }
 
 func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
-}
 
 func hasChoice(choices []*discordgo.ApplicationCommandOptionChoice, matches func(v any) bool) bool {
 	for _, c := range choices {

@@ -85,15 +85,7 @@ func (c *sessionCommand) handle(ctx context.Context, req *Request) (*Reply, erro
 	if req.GuildID == "" {
 		return nil, Userf("Group sessions run in a server channel, not in direct messages.")
 	}
-	switch req.Subcommand {
-	case "start":
-		return c.start(ctx, req)
-	case "stop":
-		return c.stop(ctx, req)
-	case "status":
-		return c.status(ctx, req)
-	}
-	return nil, fmt.Errorf("session: unknown subcommand %q", req.Subcommand)
+	return bySubcommand("session", map[string]Handler{"start": c.start, "stop": c.stop, "status": c.status})(ctx, req)
 }
 
 func (c *sessionCommand) complete(ctx context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
@@ -101,7 +93,7 @@ func (c *sessionCommand) complete(ctx context.Context, req *Request) ([]*discord
 	if err != nil {
 		return nil, err
 	}
-	return discordChoices(c.catalog.CompleteRoutines(req.String("routine"), render.ChoicesMax, custom)), nil
+	return discordChoices(c.catalog.CompleteRoutines(req.String("routine"), catalog.MaxChoices, custom)), nil
 }
 
 // start posts the lobby. The session message is a channel message the engine posts, so

@@ -26,8 +26,7 @@ const (
 	EmbedFieldNameMax   = 256
 	EmbedFieldValueMax  = 1024
 	EmbedFooterMax      = 2048
-	EmbedsTotalMax      = 6000               // title, description, field names and values, footer of all embeds
-	ChoicesMax          = catalog.MaxChoices // autocomplete choices; catalog clamps to it
+	EmbedsTotalMax      = 6000 // title, description, field names and values, footer of all embeds
 	ButtonsPerRow       = 5
 	CustomIDMax         = 100
 )
@@ -196,8 +195,3 @@ func minutesText(minutes int) string {
 	}
 	return fmt.Sprintf("%d h %d min", h, m)
 }
-
-// memberName and plural are MemberName and Plural under the names the session views
-// (session.go) call them by, until those call the exported names.
-func memberName(name string) string    { return MemberName(name) }
-func plural(n int, noun string) string { return Plural(n, noun) }

@@ -55,12 +55,12 @@ func SessionCustomID(sessionID int64, b SessionButton) string {
 	return FillID(b.Pattern(), strconv.FormatInt(sessionID, 10))
 }
 
-// Accent colours of session messages, by phase.
+// Accent colours of session messages, by phase, from the palette.
 const (
-	colorSessionLobby   = 0x5865F2
-	colorSessionRunning = 0x57F287
-	colorSessionPaused  = 0xFEE75C
-	colorSessionEnded   = 0x99AAB5
+	colorSessionLobby   = colorBlurple
+	colorSessionRunning = colorGreen
+	colorSessionPaused  = colorYellow
+	colorSessionEnded   = colorGrey
 )
 
 // SessionMessage renders v as the whole session message, one embed and its buttons, so it
@@ -138,7 +138,7 @@ func lobbyEmbed(v session.View) *discordgo.MessageEmbed {
 func hostLine(s session.Session) string {
 	for _, p := range s.Participants {
 		if p.UserID == s.HostID && s.HostID != "" && p.Present() {
-			return fmt.Sprintf("Hosted by **%s**, who can start it now or cancel it.", memberName(p.Name))
+			return fmt.Sprintf("Hosted by **%s**, who can start it now or cancel it.", MemberName(p.Name))
 		}
 	}
 	return "The host has left: members with Manage Messages or the server's host role can start it now or cancel it."
@@ -280,7 +280,7 @@ func endedEmbed(v session.View) *discordgo.MessageEmbed {
 		lines = append(lines, v.Note)
 	}
 	if total := s.Plan.Exercises(); s.Status != session.Finished && !s.StartedAt.IsZero() {
-		lines = append(lines, fmt.Sprintf("Stopped after %d of %s.", v.Reached, plural(total, "exercise")))
+		lines = append(lines, fmt.Sprintf("Stopped after %d of %s.", v.Reached, Plural(total, "exercise")))
 	}
 	e.Description = strings.Join(lines, "\n")
 	if s.StartedAt.IsZero() {
@@ -320,12 +320,12 @@ func creditLines(credits []session.Credit) string {
 	lines := make([]string, len(credits))
 	for i, c := range credits {
 		if st := c.Streak; st != nil && !st.Private {
-			lines[i] = fmt.Sprintf("%s: streak %s", memberName(c.Name), plural(st.Days, "day"))
+			lines[i] = fmt.Sprintf("%s: streak %s", MemberName(c.Name), Plural(st.Days, "day"))
 			if showsGrowth(c) {
 				lines[i] += " 🔥"
 			}
 		} else {
-			lines[i] = fmt.Sprintf("%s: %s", memberName(c.Name), plural(c.Minutes(), "minute"))
+			lines[i] = fmt.Sprintf("%s: %s", MemberName(c.Name), Plural(c.Minutes(), "minute"))
 		}
 	}
 	return linesWithin(lines, EmbedFieldValueMax)
@@ -335,7 +335,7 @@ func creditLines(credits []session.Credit) string {
 func missedLines(missed []session.Miss) string {
 	lines := make([]string, len(missed))
 	for i, m := range missed {
-		lines[i] = fmt.Sprintf("%s: %s", memberName(m.Name), missReason(m.Reason))
+		lines[i] = fmt.Sprintf("%s: %s", MemberName(m.Name), missReason(m.Reason))
 	}
 	return linesWithin(lines, EmbedFieldValueMax)
 }
@@ -362,7 +362,7 @@ func presentField(label string, participants []session.Participant) *discordgo.M
 	var names []string
 	for _, p := range participants {
 		if p.Present() {
-			names = append(names, memberName(p.Name))
+			names = append(names, MemberName(p.Name))
 		}
 	}
 	if len(names) == 0 {
