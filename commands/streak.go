@@ -14,7 +14,7 @@ import (
 
 // streakReader reads one member's streak, and their privacy choice.
 type streakReader interface {
-	StreakOf(ctx context.Context, guildID, userID string, at time.Time) (storage.StreakView, error)
+	StreakOf(ctx context.Context, guildID, userID string, at time.Time) (streak.View, error)
 	settingsReader
 }
 
@@ -96,7 +96,7 @@ func aboutMember(name, description string, settings settingsReader,
 
 // statsReader reads one member's totals and recent log, and their privacy choice.
 type statsReader interface {
-	Stats(ctx context.Context, guildID, userID string, at time.Time) (storage.StatsView, error)
+	Stats(ctx context.Context, guildID, userID string, at time.Time) (streak.StatsView, error)
 	settingsReader
 }
 
@@ -111,7 +111,7 @@ func statsCommand(store statsReader) Command {
 			if err != nil {
 				return nil, err
 			}
-			png, err := render.Heatmap(dayAmounts(v.Days), v.Today, storage.StatsWeeks)
+			png, err := render.Heatmap(dayAmounts(v.Days), v.Today, streak.StatsWeeks)
 			if err != nil {
 				return nil, err
 			}
@@ -124,7 +124,7 @@ func statsCommand(store statsReader) Command {
 }
 
 // dayAmounts is what the heatmap shades: how many times a day was credited.
-func dayAmounts(ds []storage.DayActivity) map[streak.Day]int {
+func dayAmounts(ds []streak.DayActivity) map[streak.Day]int {
 	out := make(map[streak.Day]int, len(ds))
 	for _, d := range ds {
 		out[d.Day] = d.Sessions + d.Solo
@@ -134,7 +134,7 @@ func dayAmounts(ds []storage.DayActivity) map[streak.Day]int {
 
 // leaderboardReader reads a server's leaderboard and server streak.
 type leaderboardReader interface {
-	Leaderboard(ctx context.Context, guildID string, by storage.Ranking, callerID string, limit int, at time.Time) (storage.Board, error)
+	Leaderboard(ctx context.Context, guildID string, by streak.Ranking, callerID string, limit int, at time.Time) (streak.Board, error)
 	ServerStreak(ctx context.Context, guildID string, at time.Time) (int, error)
 	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
 }
@@ -146,13 +146,13 @@ const leaderboardSize = 10
 
 // rankingChoice is one value of /leaderboard's by option.
 type rankingChoice struct {
-	by    storage.Ranking
+	by    streak.Ranking
 	title string
 }
 
 // rankingChoices are the rankings, in the order the option offers them.
 func rankingChoices() []rankingChoice {
-	return []rankingChoice{{storage.RankCurrent, "Current streak"}, {storage.RankBest, "Best streak"}, {storage.RankTotal, "Total days"}}
+	return []rankingChoice{{streak.RankCurrent, "Current streak"}, {streak.RankBest, "Best streak"}, {streak.RankTotal, "Total days"}}
 }
 
 // leaderboardCommand is /leaderboard [by]: the top members, for the channel, and the
@@ -162,7 +162,7 @@ func rankingChoices() []rankingChoice {
 func leaderboardCommand(store leaderboardReader) Command {
 	by := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "by",
 		Description: "What to rank by (default: current streak)"}
-	titles := map[storage.Ranking]string{}
+	titles := map[streak.Ranking]string{}
 	for _, r := range rankingChoices() {
 		by.Choices = append(by.Choices, &discordgo.ApplicationCommandOptionChoice{Name: r.title, Value: string(r.by)})
 		titles[r.by] = r.title
@@ -174,9 +174,9 @@ func leaderboardCommand(store leaderboardReader) Command {
 			Options:     []*discordgo.ApplicationCommandOption{by},
 		},
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
-			ranking := storage.Ranking(req.String("by"))
+			ranking := streak.Ranking(req.String("by"))
 			if ranking == "" {
-				ranking = storage.RankCurrent
+				ranking = streak.RankCurrent
 			}
 			if _, ok := titles[ranking]; !ok {
 				return nil, Userf("Rank by current, best or total.")

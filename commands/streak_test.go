@@ -20,10 +20,10 @@ import (
 
 // fakeActivity serves every streak interface from fields and records what changed.
 type fakeActivity struct {
-	view       storage.StreakView
-	stats      storage.StatsView
-	board      storage.Board
-	gotRanking storage.Ranking
+	view       streak.View
+	stats      streak.StatsView
+	board      streak.Board
+	gotRanking streak.Ranking
 	guild      storage.GuildSettings
 	member     storage.MemberSettings
 	credited   storage.Credited
@@ -37,12 +37,12 @@ type fakeActivity struct {
 	read []string
 }
 
-func (f *fakeActivity) StreakOf(_ context.Context, _, userID string, _ time.Time) (storage.StreakView, error) {
+func (f *fakeActivity) StreakOf(_ context.Context, _, userID string, _ time.Time) (streak.View, error) {
 	f.read = append(f.read, userID)
 	return f.view, nil
 }
 
-func (f *fakeActivity) Stats(_ context.Context, _, userID string, _ time.Time) (storage.StatsView, error) {
+func (f *fakeActivity) Stats(_ context.Context, _, userID string, _ time.Time) (streak.StatsView, error) {
 	f.read = append(f.read, userID)
 	return f.stats, nil
 }
@@ -61,7 +61,7 @@ func optedOut(ids ...string) func(string) (storage.MemberSettings, error) {
 	}
 }
 
-func (f *fakeActivity) Leaderboard(_ context.Context, _ string, by storage.Ranking, _ string, _ int, _ time.Time) (storage.Board, error) {
+func (f *fakeActivity) Leaderboard(_ context.Context, _ string, by streak.Ranking, _ string, _ int, _ time.Time) (streak.Board, error) {
 	f.gotRanking = by
 	return f.board, nil
 }
@@ -166,12 +166,12 @@ func TestStreakShows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alive := storage.StreakView{
-		Standing: storage.Standing{
+	alive := streak.View{
+		Standing: streak.Standing{
 			Status: streak.Status{Current: 3, Best: 9, FreezesHeld: 1, TotalDays: 12, FrozenDays: []streak.Day{day(t, "2024-06-13")}},
 			Today:  day(t, "2024-06-16"), TodayEnds: ends, Zone: tokyo,
 		},
-		Recent: []storage.DayActivity{{Day: day(t, "2024-06-14"), Sessions: 2, Minutes: 30}, {Day: day(t, "2024-06-12"), Solo: 1}},
+		Recent: []streak.DayActivity{{Day: day(t, "2024-06-14"), Sessions: 2, Minutes: 30}, {Day: day(t, "2024-06-12"), Solo: 1}},
 	}
 	figures := []string{"Current:** 3 days", "Best:** 9 days", "Freezes held:** 1",
 		"2024-06-14 · 2 sessions, 30 min", "2024-06-12 · solo", "Covered by freezes: 2024-06-13"}
@@ -182,7 +182,7 @@ func TestStreakShows(t *testing.T) {
 	helper := &discordgo.User{ID: "b1", Username: "helper", Bot: true}
 	tests := []struct {
 		name        string
-		view        storage.StreakView
+		view        streak.View
 		about       *discordgo.User // nil: the caller
 		permissions int64
 		settingsOf  func(string) (storage.MemberSettings, error)
@@ -193,7 +193,7 @@ func TestStreakShows(t *testing.T) {
 		{"yours, named", alive, annUser, 0, nil, own, []string{"Their today"}, ""},
 		{"yours, opted out", alive, nil, 0, optedOut("u1"), own, []string{"Kept private"}, ""},
 		{"yours, opted out, named", alive, annUser, 0, optedOut("u1"), own, nil, ""},
-		{"nothing yet", storage.StreakView{}, nil, 0, nil, []string{"No counted days yet", "/done"}, nil, ""},
+		{"nothing yet", streak.View{}, nil, 0, nil, []string{"No counted days yet", "/done"}, nil, ""},
 		{"another member", alive, samUser, 0, optedOut("u1"), append(theirs, `Streak of \*Sam\*`), append(zone, "Kept private"), ""},
 		{"another member, to a moderator", alive, samUser, discordgo.PermissionManageGuild, nil, theirs, append(zone, "Kept private"), ""},
 		{"a private member", alive, samUser, 0, optedOut("u2"), nil, nil, `\*Sam\* keeps their streak private.`},
@@ -249,10 +249,10 @@ func TestStreakRefusesDirectMessages(t *testing.T) {
 func TestStatsAttachesAHeatmap(t *testing.T) {
 	f := newFake()
 	today := day(t, "2024-06-15")
-	f.stats = storage.StatsView{
-		Standing: storage.Standing{Status: streak.Status{Current: 2, Best: 5, TotalDays: 7}, Today: today, Zone: time.UTC, Sessions: 6, Minutes: 95},
+	f.stats = streak.StatsView{
+		Standing: streak.Standing{Status: streak.Status{Current: 2, Best: 5, TotalDays: 7}, Today: today, Zone: time.UTC, Sessions: 6, Minutes: 95},
 		SoloDays: 1,
-		Days:     []storage.DayActivity{{Day: today - 1, Sessions: 1}, {Day: today, Sessions: 2, Solo: 1}},
+		Days:     []streak.DayActivity{{Day: today - 1, Sessions: 1}, {Day: today, Sessions: 2, Solo: 1}},
 	}
 	r, err := statsCommand(f).Handle(context.Background(), request(""))
 	if err != nil {
@@ -279,9 +279,9 @@ func TestStatsRespectsPrivacy(t *testing.T) {
 		t.Fatal(err)
 	}
 	today := day(t, "2024-06-16")
-	stats := storage.StatsView{
-		Standing: storage.Standing{Status: streak.Status{Current: 2, Best: 5, TotalDays: 7}, Today: today, Zone: tokyo, Sessions: 6, Minutes: 95},
-		Days:     []storage.DayActivity{{Day: today, Sessions: 2}},
+	stats := streak.StatsView{
+		Standing: streak.Standing{Status: streak.Status{Current: 2, Best: 5, TotalDays: 7}, Today: today, Zone: tokyo, Sessions: 6, Minutes: 95},
+		Days:     []streak.DayActivity{{Day: today, Sessions: 2}},
 	}
 	figures := []string{"Current streak: 2 days", "Days counted: 7", "Time stretched: 1 h 35 min"}
 	tests := []struct {
@@ -319,23 +319,23 @@ func TestStatsRespectsPrivacy(t *testing.T) {
 }
 
 func TestLeaderboard(t *testing.T) {
-	top := []storage.Ranked{{Rank: 1, UserID: "u2", Name: "@everyone *bold*", Value: 7}, {Rank: 1, UserID: "u3", Name: "Bo", Value: 7}}
+	top := []streak.Ranked{{Rank: 1, UserID: "u2", Name: "@everyone *bold*", Value: 7}, {Rank: 1, UserID: "u3", Name: "Bo", Value: 7}}
 	tests := []struct {
 		name       string
 		by         string
-		board      storage.Board
+		board      streak.Board
 		want       []string
 		wantCaller string
 		wantError  string
 	}{
-		{"default is current", "", storage.Board{Top: top, Caller: &storage.Ranked{Rank: 14, Value: 2}},
+		{"default is current", "", streak.Board{Top: top, Caller: &streak.Ranked{Rank: 14, Value: 2}},
 			[]string{"current streak", "**1.** @\u200beveryone \\*bold\\* · 7 days", "**1.** Bo · 7 days", "Server streak: 4 days with at least 3 members"},
 			"You are #14 by current streak · 2 days.", ""},
-		{"best, caller opted out", "best", storage.Board{Top: top, CallerOptedOut: true}, []string{"best streak", "**1.** Bo"},
+		{"best, caller opted out", "best", streak.Board{Top: top, CallerOptedOut: true}, []string{"best streak", "**1.** Bo"},
 			"You are hidden from leaderboards: you opted out (/privacy leaderboard:on shows you again).", ""},
-		{"total, nobody yet", "total", storage.Board{}, []string{"total days", "Nobody yet"},
+		{"total, nobody yet", "total", streak.Board{}, []string{"total days", "Nobody yet"},
 			"You are not ranked by total days yet", ""},
-		{"unknown ranking", "fastest", storage.Board{}, nil, "", "Rank by current, best or total"},
+		{"unknown ranking", "fastest", streak.Board{}, nil, "", "Rank by current, best or total"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

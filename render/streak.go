@@ -6,7 +6,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/stretchbot/stretchbot/storage"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -39,7 +38,7 @@ func (l Look) privateNote() string {
 // Streak renders /streak: current and best streak, freezes, whether today counts yet (and,
 // to the member themself, when today ends), the last counted days and the days freezes
 // covered.
-func Streak(l Look, v storage.StreakView) *discordgo.MessageEmbed {
+func Streak(l Look, v streak.View) *discordgo.MessageEmbed {
 	st := v.Status
 	e := &discordgo.MessageEmbed{Title: "🔥 Streak of " + MemberName(l.Name), Color: colorStreak, Footer: footer(l.privateNote())}
 	if st.TotalDays == 0 {
@@ -60,7 +59,7 @@ func Streak(l Look, v storage.StreakView) *discordgo.MessageEmbed {
 // local date and the instant the day ends would each tell where the member lives (a
 // <t:…:R> timestamp is shown in the viewer's zone, but the instant is the member's
 // midnight, so it gives away their UTC offset).
-func todayLine(s storage.Standing, l Look) string {
+func todayLine(s streak.Standing, l Look) string {
 	done := "not yet"
 	if s.Status.TodayDone {
 		done = "done ✅"
@@ -81,7 +80,7 @@ func recentTitle(n int) string {
 }
 
 // recentLines lists counted days, newest first, with what happened on each.
-func recentLines(recent []storage.DayActivity) string {
+func recentLines(recent []streak.DayActivity) string {
 	lines := make([]string, len(recent))
 	for i, d := range recent {
 		var parts []string
@@ -110,12 +109,12 @@ func dayList(ds []streak.Day) string {
 
 // Stats renders /stats: the member's totals, and the heatmap of the last weeks attached
 // as StatsHeatmapFile.
-func Stats(l Look, v storage.StatsView) *discordgo.MessageEmbed {
+func Stats(l Look, v streak.StatsView) *discordgo.MessageEmbed {
 	st := v.Status
 	inline := func(name, value string) *discordgo.MessageEmbedField {
 		return &discordgo.MessageEmbedField{Name: name, Value: value, Inline: true}
 	}
-	note := fmt.Sprintf("The last %d weeks; the brightest green is your busiest day.", storage.StatsWeeks)
+	note := fmt.Sprintf("The last %d weeks; the brightest green is your busiest day.", streak.StatsWeeks)
 	if private := l.privateNote(); private != "" {
 		note += "\n" + private
 	}
@@ -138,7 +137,7 @@ func Stats(l Look, v storage.StatsView) *discordgo.MessageEmbed {
 // Leaderboard renders /leaderboard ranked by title ("Current streak"), with the server's
 // streak in the footer: serverStreak days with at least threshold members in a group
 // session. Names are shown, never mentioned.
-func Leaderboard(title string, b storage.Board, serverStreak, threshold int) *discordgo.MessageEmbed {
+func Leaderboard(title string, b streak.Board, serverStreak, threshold int) *discordgo.MessageEmbed {
 	lines := make([]string, len(b.Top))
 	for i, r := range b.Top {
 		lines[i] = fmt.Sprintf("**%d.** %s · %s", r.Rank, MemberName(r.Name), Plural(r.Value, "day"))
@@ -158,7 +157,7 @@ func Leaderboard(title string, b storage.Board, serverStreak, threshold int) *di
 
 // LeaderboardCaller is the caller's own place on the leaderboard ranked by title, for
 // their eyes only.
-func LeaderboardCaller(title string, b storage.Board) string {
+func LeaderboardCaller(title string, b streak.Board) string {
 	by := strings.ToLower(title)
 	switch {
 	case b.CallerOptedOut:

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchbot/stretchbot/storage"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -38,10 +37,10 @@ func TestStreakEmbedsFitDiscordsLimits(t *testing.T) {
 	for i := range 1000 {
 		st.FrozenDays = append(st.FrozenDays, today.AddDays(-i))
 	}
-	standing := storage.Standing{Status: st, Today: today, TodayEnds: time.Unix(1e9, 0), Zone: time.UTC, Sessions: 99999, Minutes: 999999}
-	v := storage.StreakView{Standing: standing}
-	for i := range storage.RecentDays {
-		v.Recent = append(v.Recent, storage.DayActivity{Day: today.AddDays(-i), Sessions: 99, Solo: 1, Minutes: 9999})
+	standing := streak.Standing{Status: st, Today: today, TodayEnds: time.Unix(1e9, 0), Zone: time.UTC, Sessions: 99999, Minutes: 999999}
+	v := streak.View{Standing: standing}
+	for i := range streak.RecentDays {
+		v.Recent = append(v.Recent, streak.DayActivity{Day: today.AddDays(-i), Sessions: 99, Solo: 1, Minutes: 9999})
 	}
 	for _, l := range []Look{{Name: name, Self: true, Zone: "America/Argentina/ComodRivadavia"}, {Name: name, Private: true}} {
 		e := Streak(l, v)
@@ -49,11 +48,11 @@ func TestStreakEmbedsFitDiscordsLimits(t *testing.T) {
 		if len(e.Fields) != 2 || !strings.HasSuffix(e.Fields[1].Value, "…") {
 			t.Errorf("the days covered by freezes should be cut to fit, not dropped: %d fields", len(e.Fields))
 		}
-		checkLimits(t, "stats", one(Stats(l, storage.StatsView{Standing: standing, SoloDays: 9999})), nil)
+		checkLimits(t, "stats", one(Stats(l, streak.StatsView{Standing: standing, SoloDays: 9999})), nil)
 	}
-	b := storage.Board{Caller: &storage.Ranked{Rank: 10000, Name: name, Value: 9999}}
+	b := streak.Board{Caller: &streak.Ranked{Rank: 10000, Name: name, Value: 9999}}
 	for i := range 10 {
-		b.Top = append(b.Top, storage.Ranked{Rank: i + 1, Name: name, Value: 9999})
+		b.Top = append(b.Top, streak.Ranked{Rank: i + 1, Name: name, Value: 9999})
 	}
 	checkLimits(t, "leaderboard", one(Leaderboard("Current streak", b, 9999, 100)), nil)
 	if got := LeaderboardCaller("Current streak", b); !strings.Contains(got, "#10000 by current streak") {

@@ -46,32 +46,19 @@ func (z *zoneCache) lastCredit(r summaryRow) (*time.Location, error) {
 	return z.of(r.LastZone)
 }
 
-// Standing is a member's streak as of an instant, in their zone.
-type Standing struct {
-	Status streak.Status
-	// Today is the member's local day and TodayEnds the instant it ends, in Zone.
-	Today     streak.Day
-	TodayEnds time.Time
-	Zone      *time.Location
-	// Sessions, Active and Minutes are the totals over all days; Minutes is Active
-	// rounded to the nearest minute, once.
-	Sessions, Minutes int
-	Active            time.Duration
-}
-
 // standingAt is what member m's summary means at instant at.
-func standingAt(m memberState, g GuildSettings, zones *zoneCache, at time.Time) (Standing, error) {
+func standingAt(m memberState, g GuildSettings, zones *zoneCache, at time.Time) (streak.Standing, error) {
 	loc, err := zones.of(m.settings.Timezone)
 	if err != nil {
-		return Standing{}, err
+		return streak.Standing{}, err
 	}
 	lastLoc, err := zones.lastCredit(m.row)
 	if err != nil {
-		return Standing{}, err
+		return streak.Standing{}, err
 	}
 	now := streak.NewCredit(at, loc, g.DayStartHour, m.row.Summary.LastDay, lastLoc)
 	today := streak.LocalDay(at, loc, g.DayStartHour)
-	return Standing{
+	return streak.Standing{
 		Status: m.row.Summary.At(now, rulesOf(g)), Today: today, TodayEnds: streak.DayEnd(today, loc, g.DayStartHour),
 		Zone: loc, Sessions: m.row.Sessions, Minutes: minutesOf(m.row.Seconds), Active: time.Duration(m.row.Seconds) * time.Second,
 	}, nil
@@ -99,17 +86,17 @@ func readMember(ctx context.Context, tx *sql.Tx, guildID, userID string) (member
 }
 
 // readStanding reads a member's standing in a server at instant at.
-func (db *DB) readStanding(ctx context.Context, tx *sql.Tx, guildID, userID string, at time.Time) (Standing, error) {
+func (db *DB) readStanding(ctx context.Context, tx *sql.Tx, guildID, userID string, at time.Time) (streak.Standing, error) {
 	m, g, err := readMember(ctx, tx, guildID, userID)
 	if err != nil {
-		return Standing{}, err
+		return streak.Standing{}, err
 	}
 	return standingAt(m, g, db.zonesOf(g), at)
 }
 
 // withStanding reads a member's standing at instant at into st, then runs more in the same
 // read snapshot, so what more reads agrees with the standing.
-func (db *DB) withStanding(ctx context.Context, guildID, userID string, at time.Time, st *Standing, more func(tx *sql.Tx) error) error {
+func (db *DB) withStanding(ctx context.Context, guildID, userID string, at time.Time, st *streak.Standing, more func(tx *sql.Tx) error) error {
 	return db.inReadTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if *st, err = db.readStanding(ctx, tx, guildID, userID, at); err != nil {
@@ -119,31 +106,11 @@ func (db *DB) withStanding(ctx context.Context, guildID, userID string, at time.
 	})
 }
 
-// RecentDays is how many counted days StreakOf lists.
-const RecentDays = 14
-
-// DayActivity is what one counted day of the log holds.
-type DayActivity struct {
-	Day      streak.Day
-	Sessions int // group sessions credited
-	Solo     int // solo logs
-	// Active is the day's active time; Minutes is Active rounded to the nearest minute.
-	Minutes int
-	Active  time.Duration
-}
-
-// StreakView is what /streak shows: the standing and the latest counted days.
-type StreakView struct {
-	Standing
-	// Recent are the last RecentDays counted days, newest first.
-	Recent []DayActivity
-}
-
 // StreakOf returns a member's streak in a server as of instant at.
-func (db *DB) StreakOf(ctx context.Context, guildID, userID string, at time.Time) (StreakView, error) {
-	var v StreakView
+func (db *DB) StreakOf(ctx context.Context, guildID, userID string, at time.Time) (streak.View, error) {
+	var v streak.View
 	err := db.withStanding(ctx, guildID, userID, at, &v.Standing, func(tx *sql.Tx) (err error) {
-		v.Recent, err = memberDays(ctx, tx, `ORDER BY day DESC LIMIT ?`, guildID, userID, RecentDays)
+		v.Recent, err = memberDays(ctx, tx, `ORDER BY day DESC LIMIT ?`, guildID, userID, streak.RecentDays)
 		return err
 	})
 	if err != nil {
@@ -153,11 +120,11 @@ func (db *DB) StreakOf(ctx context.Context, guildID, userID string, at time.Time
 }
 
 // memberDays reads a member's log rows, filtered and ordered by the tail of the query.
-func memberDays(ctx context.Context, tx *sql.Tx, tail, guildID, userID string, arg any) ([]DayActivity, error) {
-	var out []DayActivity
+func memberDays(ctx context.Context, tx *sql.Tx, tail, guildID, userID string, arg any) ([]streak.DayActivity, error) {
+	var out []streak.DayActivity
 	err := eachRow(ctx, tx, `SELECT day, sessions, solo, seconds FROM activity WHERE guild_id = ? AND user_id = ? `+tail,
 		[]any{guildID, userID, arg}, func(r *sql.Rows) error {
-			var a DayActivity
+			var a streak.DayActivity
 			var day string
 			var seconds int64
 			if err := r.Scan(&day, &a.Sessions, &a.Solo, &seconds); err != nil {
@@ -172,23 +139,11 @@ func memberDays(ctx context.Context, tx *sql.Tx, tail, guildID, userID string, a
 	return out, err
 }
 
-// StatsWeeks is how many weeks of days Stats returns.
-const StatsWeeks = 26
-
-// StatsView is what /stats shows.
-type StatsView struct {
-	Standing
-	// SoloDays counts the days with a solo log.
-	SoloDays int
-	// Days are the counted days of the last StatsWeeks weeks up to today, oldest first.
-	Days []DayActivity
-}
-
-// Stats returns a member's totals and their log of the last StatsWeeks weeks.
-func (db *DB) Stats(ctx context.Context, guildID, userID string, at time.Time) (StatsView, error) {
-	var v StatsView
+// Stats returns a member's totals and their log of the last streak.StatsWeeks weeks.
+func (db *DB) Stats(ctx context.Context, guildID, userID string, at time.Time) (streak.StatsView, error) {
+	var v streak.StatsView
 	err := db.withStanding(ctx, guildID, userID, at, &v.Standing, func(tx *sql.Tx) (err error) {
-		first := v.Today.AddDays(-7 * StatsWeeks)
+		first := v.Today.AddDays(-7 * streak.StatsWeeks)
 		if v.Days, err = memberDays(ctx, tx, `AND day > ? ORDER BY day`, guildID, userID, first.String()); err != nil {
 			return err
 		}

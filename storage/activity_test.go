@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // zones must not depend on the host
+
+	"github.com/stretchbot/stretchbot/streak"
 )
 
 const testGuild, otherGuild = "g1", "g2"
@@ -74,7 +76,7 @@ func TestCreditCountsADayOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []DayActivity{{Day: first.Credit.Day, Sessions: 2, Minutes: 32, Active: 32 * time.Minute}}
+	want := []streak.DayActivity{{Day: first.Credit.Day, Sessions: 2, Minutes: 32, Active: 32 * time.Minute}}
 	if !reflect.DeepEqual(v.Recent, want) || v.Sessions != 2 || v.Minutes != 32 || v.Status.TotalDays != 1 {
 		t.Errorf("StreakOf = %+v, want one day %+v and totals 2 sessions, 32 minutes", v, want)
 	}
@@ -271,7 +273,7 @@ func TestLeaderboardMatchesEachStreak(t *testing.T) {
 	}
 	for _, at := range []time.Time{start.AddDate(0, 0, 30), start.AddDate(0, 0, 31).Add(11 * time.Hour), start.AddDate(0, 0, 33).Add(23 * time.Hour)} {
 		want := expectedValues(t, db, users, optOut, at)
-		for _, by := range []Ranking{RankCurrent, RankBest, RankTotal} {
+		for _, by := range []streak.Ranking{streak.RankCurrent, streak.RankBest, streak.RankTotal} {
 			for _, caller := range users {
 				b, err := db.Leaderboard(ctx, testGuild, by, caller, 10, at)
 				if err != nil {
@@ -284,9 +286,9 @@ func TestLeaderboardMatchesEachStreak(t *testing.T) {
 }
 
 // expectedValues are each shown member's value per ranking, from StreakOf.
-func expectedValues(t *testing.T, db *DB, users []string, optOut string, at time.Time) map[Ranking]map[string]int {
+func expectedValues(t *testing.T, db *DB, users []string, optOut string, at time.Time) map[streak.Ranking]map[string]int {
 	t.Helper()
-	want := map[Ranking]map[string]int{RankCurrent: {}, RankBest: {}, RankTotal: {}}
+	want := map[streak.Ranking]map[string]int{streak.RankCurrent: {}, streak.RankBest: {}, streak.RankTotal: {}}
 	alive := 0
 	for _, u := range users {
 		v, err := db.StreakOf(context.Background(), testGuild, u, at)
@@ -296,7 +298,7 @@ func expectedValues(t *testing.T, db *DB, users []string, optOut string, at time
 		if u == optOut {
 			continue
 		}
-		want[RankCurrent][u], want[RankBest][u], want[RankTotal][u] = v.Status.Current, v.Status.Best, v.Status.TotalDays
+		want[streak.RankCurrent][u], want[streak.RankBest][u], want[streak.RankTotal][u] = v.Status.Current, v.Status.Best, v.Status.TotalDays
 		if v.Status.Current > 0 {
 			alive++
 		}
@@ -307,7 +309,7 @@ func expectedValues(t *testing.T, db *DB, users []string, optOut string, at time
 	return want
 }
 
-func assertBoard(t *testing.T, b Board, values map[string]int, caller string, callerOptedOut bool, what string) {
+func assertBoard(t *testing.T, b streak.Board, values map[string]int, caller string, callerOptedOut bool, what string) {
 	t.Helper()
 	var ranked []string
 	for u, v := range values {
@@ -358,15 +360,15 @@ func assertBoard(t *testing.T, b Board, values map[string]int, caller string, ca
 func TestStatsWindowAndSoloDays(t *testing.T) {
 	db := openTemp(t)
 	today := mustTime(t, "2024-12-31T12:00:00Z")
-	creditOne(t, db, testGuild, "u1", SourceSession, 10, today.AddDate(0, 0, -7*StatsWeeks)) // just outside
-	creditOne(t, db, testGuild, "u1", SourceSolo, 0, today.AddDate(0, 0, -7*StatsWeeks+1))
+	creditOne(t, db, testGuild, "u1", SourceSession, 10, today.AddDate(0, 0, -7*streak.StatsWeeks)) // just outside
+	creditOne(t, db, testGuild, "u1", SourceSolo, 0, today.AddDate(0, 0, -7*streak.StatsWeeks+1))
 	creditOne(t, db, testGuild, "u1", SourceSolo, 0, today)
 	creditOne(t, db, testGuild, "u1", SourceSession, 15, today)
 	v, err := db.Stats(context.Background(), testGuild, "u1", today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Days) != 2 || v.Days[0].Day != v.Today.AddDays(-7*StatsWeeks+1) || v.Days[1].Day != v.Today {
+	if len(v.Days) != 2 || v.Days[0].Day != v.Today.AddDays(-7*streak.StatsWeeks+1) || v.Days[1].Day != v.Today {
 		t.Errorf("days %+v, want the solo day inside the window and today", v.Days)
 	}
 	if v.SoloDays != 2 || v.Sessions != 2 || v.Minutes != 25 || v.Status.TotalDays != 3 {
@@ -514,7 +516,7 @@ func TestLeaderboardKeepsATravellersStreak(t *testing.T) {
 
 	landed := mustTime(t, "2024-06-15T19:00:00Z") // 06-16 09:00 in Kiritimati; Pago Pago's 06-15 runs on
 	for _, caller := range []string{"traveller", "homebody"} {
-		b, err := db.Leaderboard(ctx, testGuild, RankCurrent, caller, 10, landed)
+		b, err := db.Leaderboard(ctx, testGuild, streak.RankCurrent, caller, 10, landed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -522,7 +524,7 @@ func TestLeaderboardKeepsATravellersStreak(t *testing.T) {
 			t.Fatalf("board for %s after landing: %+v, want the traveller first with 3", caller, b)
 		}
 	}
-	b, err := db.Leaderboard(ctx, testGuild, RankCurrent, "homebody", 10, mustTime(t, "2024-06-16T12:00:00Z"))
+	b, err := db.Leaderboard(ctx, testGuild, streak.RankCurrent, "homebody", 10, mustTime(t, "2024-06-16T12:00:00Z"))
 	if err != nil || len(b.Top) != 1 || b.Top[0].UserID != "homebody" {
 		t.Fatalf("board once Pago Pago's 06-15 ended: %+v, %v; want the traveller gone", b, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/session"
+	"github.com/stretchbot/stretchbot/streak"
 )
 
 // The benchmark server: benchMembers members with benchDays counted days each, ending
@@ -140,7 +141,7 @@ func BenchmarkLeaderboard(b *testing.B) {
 	db := openBenchDB(b)
 	now := benchNow(b)
 	caller := benchMember(4715) // misses a day in every 5: far down the board, its rank is counted
-	for _, by := range []Ranking{RankCurrent, RankBest, RankTotal} {
+	for _, by := range []streak.Ranking{streak.RankCurrent, streak.RankBest, streak.RankTotal} {
 		b.Run(string(by), func(b *testing.B) {
 			board, err := db.Leaderboard(context.Background(), benchGuild, by, caller, 10, now)
 			if err != nil || len(board.Top) != 10 || board.Caller == nil {

@@ -10,58 +10,28 @@ import (
 	"github.com/stretchbot/stretchbot/streak"
 )
 
-// Ranking is what a leaderboard orders members by.
-type Ranking string
-
-const (
-	// RankCurrent orders by the current streak, as of now in each member's zone.
-	RankCurrent Ranking = "current"
-	// RankBest orders by the longest streak ever.
-	RankBest Ranking = "best"
-	// RankTotal orders by the number of counted days.
-	RankTotal Ranking = "total"
-)
-
 // column is the member_streaks column a ranking orders by. For the current streak, run is
 // the value of every member whose streak is still alive, and 0 is the value of the others.
-func (r Ranking) column() (string, bool) {
+func rankingColumn(r streak.Ranking) (string, bool) {
 	switch r {
-	case RankCurrent:
+	case streak.RankCurrent:
 		return "run", true
-	case RankBest:
+	case streak.RankBest:
 		return "best", true
-	case RankTotal:
+	case streak.RankTotal:
 		return "total_days", true
 	}
 	return "", false
 }
 
-// Ranked is one place on a leaderboard.
-type Ranked struct {
-	// Rank is 1 plus the number of members with a higher value: ties share a rank.
-	Rank   int
-	UserID string
-	Name   string // display name at the latest credit, as typed: escape it to show it
-	Value  int
-}
-
-// Board is a leaderboard and the caller's place on it. Members who opted out and members
-// whose value is 0 are not on it.
-type Board struct {
-	Top []Ranked
-	// Caller is the caller's place; nil when they opted out or have nothing to rank.
-	Caller         *Ranked
-	CallerOptedOut bool
-}
-
 // Leaderboard returns the top limit members of a server by a ranking as of instant at, and
 // the caller's own place, from one snapshot.
-func (db *DB) Leaderboard(ctx context.Context, guildID string, by Ranking, callerID string, limit int, at time.Time) (Board, error) {
-	column, ok := by.column()
+func (db *DB) Leaderboard(ctx context.Context, guildID string, by streak.Ranking, callerID string, limit int, at time.Time) (streak.Board, error) {
+	column, ok := rankingColumn(by)
 	if !ok {
-		return Board{}, fmt.Errorf("unknown ranking %q", by)
+		return streak.Board{}, fmt.Errorf("unknown ranking %q", by)
 	}
-	var out Board
+	var out streak.Board
 	err := db.inReadTx(ctx, func(tx *sql.Tx) error {
 		b, err := db.newBoard(ctx, tx, guildID, by, column, at)
 		if err != nil {
@@ -74,7 +44,7 @@ func (db *DB) Leaderboard(ctx context.Context, guildID string, by Ranking, calle
 		return err
 	})
 	if err != nil {
-		return Board{}, fmt.Errorf("%s leaderboard of %s: %w", by, guildID, err)
+		return streak.Board{}, fmt.Errorf("%s leaderboard of %s: %w", by, guildID, err)
 	}
 	return out, nil
 }
@@ -91,7 +61,7 @@ func (db *DB) Leaderboard(ctx context.Context, guildID string, by Ranking, calle
 type board struct {
 	tx     *sql.Tx
 	guild  GuildSettings
-	by     Ranking
+	by     streak.Ranking
 	column string
 	zones  *zoneCache
 	at     time.Time
@@ -101,13 +71,13 @@ type board struct {
 	params                    []any
 }
 
-func (db *DB) newBoard(ctx context.Context, tx *sql.Tx, guildID string, by Ranking, column string, at time.Time) (*board, error) {
+func (db *DB) newBoard(ctx context.Context, tx *sql.Tx, guildID string, by streak.Ranking, column string, at time.Time) (*board, error) {
 	g, err := guildSettings(ctx, tx, guildID)
 	if err != nil {
 		return nil, err
 	}
 	b := &board{tx: tx, guild: g, by: by, column: column, zones: db.zonesOf(g), at: at, candidate: "1", alive: "1", settled: "1"}
-	if by == RankCurrent {
+	if by == streak.RankCurrent {
 		err = b.classify(ctx)
 	}
 	return b, err
@@ -222,14 +192,14 @@ func (b *board) scanRanked(r *sql.Rows) (summaryRow, int, error) {
 
 // top walks the members in the column's order and keeps the first limit with a value:
 // an alive streak's value is its run, so the walk's order is the board's.
-func (b *board) top(ctx context.Context, limit int) ([]Ranked, error) {
+func (b *board) top(ctx context.Context, limit int) ([]streak.Ranked, error) {
 	rows, err := b.tx.QueryContext(ctx, b.rankedRows("s."+b.column+" > 0 AND "+b.candidate)+
 		" ORDER BY s."+b.column+" DESC, s.user_id", b.args()...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Ranked
+	var out []streak.Ranked
 	for len(out) < limit && rows.Next() {
 		row, v, err := b.scanRanked(rows)
 		if err != nil {
@@ -242,13 +212,13 @@ func (b *board) top(ctx context.Context, limit int) ([]Ranked, error) {
 		if n := len(out); n > 0 && out[n-1].Value == v {
 			rank = out[n-1].Rank
 		}
-		out = append(out, Ranked{Rank: rank, UserID: row.UserID, Name: row.Name, Value: v})
+		out = append(out, streak.Ranked{Rank: rank, UserID: row.UserID, Name: row.Name, Value: v})
 	}
 	return out, rows.Err()
 }
 
 // place returns the caller's place on the board.
-func (b *board) place(ctx context.Context, callerID string, top []Ranked) (*Ranked, bool, error) {
+func (b *board) place(ctx context.Context, callerID string, top []streak.Ranked) (*streak.Ranked, bool, error) {
 	for _, r := range top {
 		if r.UserID == callerID {
 			return &r, false, nil
@@ -266,7 +236,7 @@ func (b *board) place(ctx context.Context, callerID string, top []Ranked) (*Rank
 	if err != nil {
 		return nil, false, err
 	}
-	return &Ranked{Rank: above + 1, UserID: callerID, Name: m.row.Name, Value: v}, false, nil
+	return &streak.Ranked{Rank: above + 1, UserID: callerID, Name: m.row.Name, Value: v}, false, nil
 }
 
 // countAbove counts the members on the board with a value above v. One pass over the
@@ -296,9 +266,9 @@ func (b *board) countAbove(ctx context.Context, v int) (int, error) {
 // current streak (both false: not known).
 func (b *board) value(m memberState, alive, settled bool) (int, error) {
 	switch {
-	case b.by == RankBest:
+	case b.by == streak.RankBest:
 		return m.row.Summary.Best, nil
-	case b.by == RankTotal:
+	case b.by == streak.RankTotal:
 		return m.row.Summary.TotalDays, nil
 	case alive:
 		return m.row.Summary.Run, nil
