@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -15,7 +16,7 @@ import (
 // soloLogger credits solo practice where the server allows it.
 type soloLogger interface {
 	settingsReader
-	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
+	GuildSettings(ctx context.Context, guildID string) (guild.Settings, error)
 	CreditActivity(ctx context.Context, guildID string, credits []storage.ActivityCredit, at time.Time) ([]storage.Credited, error)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
@@ -26,7 +27,7 @@ func privacyCommand(store memberSettingsStore) Command {
 		},
 		Handle: func(ctx context.Context, req *Request) (*Reply, error) {
 			hide := req.String("leaderboard") == "off"
-			if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *storage.MemberSettings) { m.LeaderboardOptOut = hide }); err != nil {
+			if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *guild.MemberSettings) { m.LeaderboardOptOut = hide }); err != nil {
 				return nil, err
 			}
 			if hide {

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -28,7 +29,7 @@ type routineStore interface {
 	Routines(ctx context.Context, guildID string) ([]storage.Routine, error)
 	CreateRoutine(ctx context.Context, r storage.Routine, limit int) (storage.Routine, error)
 	DeleteRoutine(ctx context.Context, guildID, name string) error
-	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
+	GuildSettings(ctx context.Context, guildID string) (guild.Settings, error)
 }
 
 var _ routineStore = (*storage.DB)(nil)

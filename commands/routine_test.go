@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -18,7 +19,7 @@ type fakeRoutineStore struct {
 	routines func(ctx context.Context, guildID string) ([]storage.Routine, error)
 	create   func(ctx context.Context, r storage.Routine, limit int) (storage.Routine, error)
 	delete   func(ctx context.Context, guildID, name string) error
-	settings func(ctx context.Context, guildID string) (storage.GuildSettings, error)
+	settings func(ctx context.Context, guildID string) (guild.Settings, error)
 }
 
 func (f *fakeRoutineStore) Routines(ctx context.Context, guildID string) ([]storage.Routine, error) {
@@ -33,7 +34,7 @@ func (f *fakeRoutineStore) DeleteRoutine(ctx context.Context, guildID, name stri
 	return f.delete(ctx, guildID, name)
 }
 
-func (f *fakeRoutineStore) GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error) {
+func (f *fakeRoutineStore) GuildSettings(ctx context.Context, guildID string) (guild.Settings, error) {
 	return f.settings(ctx, guildID)
 }
 
@@ -65,8 +66,8 @@ func newMemoryStore(hostRole string, stored ...storage.Routine) *memoryStore {
 		m.deleted = append(m.deleted, name)
 		return nil
 	}
-	m.settings = func(_ context.Context, guildID string) (storage.GuildSettings, error) {
-		s := storage.DefaultGuildSettings(guildID)
+	m.settings = func(_ context.Context, guildID string) (guild.Settings, error) {
+		s := guild.Defaults(guildID)
 		s.HostRoleID = hostRole
 		return s, nil
 	}

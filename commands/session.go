@@ -11,9 +11,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/session"
-	"github.com/stretchbot/stretchbot/storage"
 )
 
 // /session start's delay option, in minutes.
@@ -30,7 +30,7 @@ type customRoutines func(ctx context.Context, guildID string) ([]catalog.Routine
 
 // hostSettings reads the server setting that grants host controls (GuildSettings.HostRoleID).
 type hostSettings interface {
-	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
+	GuildSettings(ctx context.Context, guildID string) (guild.Settings, error)
 }
 
 // sessionCommand is /session and the buttons of session messages. It turns interactions

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/clock"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
@@ -180,7 +181,7 @@ func TestSessionRunsFromSlashCommandToSummary(t *testing.T) {
 		w[2].op != "edit" || w[2].message != "m1" {
 		t.Fatalf("writes after the start = %+v, want the first step posted and the lobby pointed to it", w)
 	}
-	if _, err := f.db.UpdateGuildSettings(context.Background(), "g", func(s *storage.GuildSettings) { s.HostRoleID = "hosts" }); err != nil {
+	if _, err := f.db.UpdateGuildSettings(context.Background(), "g", func(s *guild.Settings) { s.HostRoleID = "hosts" }); err != nil {
 		t.Fatal(err)
 	}
 	r = f.must(f.click(roleMember, "m2", "pause")) // so may the host role

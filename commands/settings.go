@@ -7,14 +7,15 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
 // guildSettingsStore reads and changes a server's settings.
 type guildSettingsStore interface {
-	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
-	UpdateGuildSettings(ctx context.Context, guildID string, change func(*storage.GuildSettings)) (storage.GuildSettings, error)
+	GuildSettings(ctx context.Context, guildID string) (guild.Settings, error)
+	UpdateGuildSettings(ctx context.Context, guildID string, change func(*guild.Settings)) (guild.Settings, error)
 	// RecomputeSummaries rebuilds every streak of the server after its rules changed.
 	RecomputeSummaries(ctx context.Context, guildID string) (int, error)
 }
@@ -33,11 +34,11 @@ type setting struct {
 	option *discordgo.ApplicationCommandOption
 	// apply checks the option's value and returns the change it makes; now is when the
 	// request was received.
-	apply func(o *discordgo.ApplicationCommandInteractionDataOption, now time.Time) (func(*storage.GuildSettings), error)
-	show  func(g storage.GuildSettings, now time.Time) string
+	apply func(o *discordgo.ApplicationCommandInteractionDataOption, now time.Time) (func(*guild.Settings), error)
+	show  func(g guild.Settings, now time.Time) string
 	// clear, for a setting that can be unset with /settings clear:, unsets it; label
 	// names the choice.
-	clear func(*storage.GuildSettings)
+	clear func(*guild.Settings)
 	label string
 }
 
@@ -46,12 +47,12 @@ func settingsList() []setting {
 	return []setting{
 		{
 			option: zoneOption("timezone", "The server's time zone, for members who set none", false),
-			apply: func(o *discordgo.ApplicationCommandInteractionDataOption, now time.Time) (func(*storage.GuildSettings), error) {
+			apply: func(o *discordgo.ApplicationCommandInteractionDataOption, now time.Time) (func(*guild.Settings), error) {
 				text, _ := o.Value.(string)
 				name, err := resolveZoneName(text, now)
-				return func(g *storage.GuildSettings) { g.Timezone = name }, err
+				return func(g *guild.Settings) { g.Timezone = name }, err
 			},
-			show: func(g storage.GuildSettings, now time.Time) string {
+			show: func(g guild.Settings, now time.Time) string {
 				if g.Timezone == "" {
 					return "not set (the bot's default applies)"
 				}
@@ -60,50 +61,50 @@ func settingsList() []setting {
 				}
 				return zoneShown(g.Timezone)
 			},
-			clear: func(g *storage.GuildSettings) { g.Timezone = "" },
+			clear: func(g *guild.Settings) { g.Timezone = "" },
 			label: "timezone: back to the bot's default",
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "day-start-hour",
 				Description: "Hour (0-23) a day starts; e.g. 4 counts 00:00-03:59 for the evening before",
 				MinValue:    &zero, MaxValue: dayStartMax},
-			apply: intSetting(0, dayStartMax, func(g *storage.GuildSettings, v int) { g.DayStartHour = v }),
-			show:  func(g storage.GuildSettings, _ time.Time) string { return fmt.Sprintf("%02d:00", g.DayStartHour) },
+			apply: intSetting(0, dayStartMax, func(g *guild.Settings, v int) { g.DayStartHour = v }),
+			show:  func(g guild.Settings, _ time.Time) string { return fmt.Sprintf("%02d:00", g.DayStartHour) },
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "solo-logs",
 				Description: "Whether solo practice logged with /done counts"},
-			apply: boolSetting(func(g *storage.GuildSettings, v bool) { g.SoloLogs = v }),
-			show:  func(g storage.GuildSettings, _ time.Time) string { return onOff(g.SoloLogs) },
+			apply: boolSetting(func(g *guild.Settings, v bool) { g.SoloLogs = v }),
+			show:  func(g guild.Settings, _ time.Time) string { return onOff(g.SoloLogs) },
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "freezes",
 				Description: "Whether streaks earn freezes that cover a missed day"},
-			apply: boolSetting(func(g *storage.GuildSettings, v bool) { g.Freezes = v }),
-			show:  func(g storage.GuildSettings, _ time.Time) string { return onOff(g.Freezes) },
+			apply: boolSetting(func(g *guild.Settings, v bool) { g.Freezes = v }),
+			show:  func(g guild.Settings, _ time.Time) string { return onOff(g.Freezes) },
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole, Name: "host-role",
 				Description: "A role whose members may control anyone's group session"},
-			apply: func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*storage.GuildSettings), error) {
+			apply: func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*guild.Settings), error) {
 				id, _ := o.Value.(string)
-				return func(g *storage.GuildSettings) { g.HostRoleID = id }, nil
+				return func(g *guild.Settings) { g.HostRoleID = id }, nil
 			},
-			show: func(g storage.GuildSettings, _ time.Time) string {
+			show: func(g guild.Settings, _ time.Time) string {
 				if g.HostRoleID == "" {
 					return "none (Manage Messages still controls sessions)"
 				}
 				return "<@&" + g.HostRoleID + ">"
 			},
-			clear: func(g *storage.GuildSettings) { g.HostRoleID = "" },
+			clear: func(g *guild.Settings) { g.HostRoleID = "" },
 			label: "host-role: none, only Manage Messages controls sessions",
 		},
 		{
 			option: &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "server-streak-threshold",
 				Description: "Members (1-100) a day's group sessions need for the server streak",
 				MinValue:    &one, MaxValue: serverStreakThreshMax},
-			apply: intSetting(1, serverStreakThreshMax, func(g *storage.GuildSettings, v int) { g.ServerStreakThreshold = v }),
-			show: func(g storage.GuildSettings, _ time.Time) string {
+			apply: intSetting(1, serverStreakThreshMax, func(g *guild.Settings, v int) { g.ServerStreakThreshold = v }),
+			show: func(g guild.Settings, _ time.Time) string {
 				return render.Plural(g.ServerStreakThreshold, "member")
 			},
 		},
@@ -127,24 +128,24 @@ func checkHostRole(req *Request) error {
 
 // intSetting reads an integer option within [lo, hi]; Discord enforces the range too,
 // but the bot does not rely on it.
-func intSetting(lo, hi int, set func(*storage.GuildSettings, int)) func(*discordgo.ApplicationCommandInteractionDataOption, time.Time) (func(*storage.GuildSettings), error) {
-	return func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*storage.GuildSettings), error) {
+func intSetting(lo, hi int, set func(*guild.Settings, int)) func(*discordgo.ApplicationCommandInteractionDataOption, time.Time) (func(*guild.Settings), error) {
+	return func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*guild.Settings), error) {
 		f, ok := o.Value.(float64)
 		v := int(f)
 		if !ok || float64(v) != f || v < lo || v > hi {
 			return nil, Userf("%s must be between %d and %d.", o.Name, lo, hi)
 		}
-		return func(g *storage.GuildSettings) { set(g, v) }, nil
+		return func(g *guild.Settings) { set(g, v) }, nil
 	}
 }
 
-func boolSetting(set func(*storage.GuildSettings, bool)) func(*discordgo.ApplicationCommandInteractionDataOption, time.Time) (func(*storage.GuildSettings), error) {
-	return func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*storage.GuildSettings), error) {
+func boolSetting(set func(*guild.Settings, bool)) func(*discordgo.ApplicationCommandInteractionDataOption, time.Time) (func(*guild.Settings), error) {
+	return func(o *discordgo.ApplicationCommandInteractionDataOption, _ time.Time) (func(*guild.Settings), error) {
 		v, ok := o.Value.(bool)
 		if !ok {
 			return nil, Userf("%s is true or false.", o.Name)
 		}
-		return func(g *storage.GuildSettings) { set(g, v) }, nil
+		return func(g *guild.Settings) { set(g, v) }, nil
 	}
 }
 
@@ -191,7 +192,7 @@ func settingsCommand(store guildSettingsStore) Command {
 // changeSettings applies the options given in one update, recomputes streaks when the
 // rules changed, and shows the settings (only the changed ones, if any changed).
 func changeSettings(ctx context.Context, store guildSettingsStore, list []setting, req *Request) (*Reply, error) {
-	var changes []func(*storage.GuildSettings)
+	var changes []func(*guild.Settings)
 	var changed []setting
 	for _, s := range list {
 		o, ok := req.Options[s.option.Name]
@@ -213,7 +214,7 @@ func changeSettings(ctx context.Context, store guildSettingsStore, list []settin
 		g, err := store.GuildSettings(ctx, req.GuildID)
 		return settingsReply("Server settings", list, g, req.Received), err
 	}
-	g, err := store.UpdateGuildSettings(ctx, req.GuildID, func(g *storage.GuildSettings) {
+	g, err := store.UpdateGuildSettings(ctx, req.GuildID, func(g *guild.Settings) {
 		for _, change := range changes {
 			change(g)
 		}
@@ -265,7 +266,7 @@ func settingToClear(list []setting, req *Request) (setting, bool, error) {
 	return setting{}, false, Userf("Only the time zone and the host role can be cleared.")
 }
 
-func settingsReply(title string, list []setting, g storage.GuildSettings, now time.Time) *Reply {
+func settingsReply(title string, list []setting, g guild.Settings, now time.Time) *Reply {
 	lines := make([]string, len(list))
 	for i, s := range list {
 		lines[i] = fmt.Sprintf("**%s:** %s", s.option.Name, s.show(g, now))

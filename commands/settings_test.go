@@ -7,20 +7,20 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
-	"github.com/stretchbot/stretchbot/storage"
+	"github.com/stretchbot/stretchbot/guild"
 )
 
 // settingsStub is a guildSettingsStore that keeps one server's settings in memory.
 type settingsStub struct {
-	settings storage.GuildSettings
+	settings guild.Settings
 	updates  int
 }
 
-func (s *settingsStub) GuildSettings(context.Context, string) (storage.GuildSettings, error) {
+func (s *settingsStub) GuildSettings(context.Context, string) (guild.Settings, error) {
 	return s.settings, nil
 }
 
-func (s *settingsStub) UpdateGuildSettings(_ context.Context, _ string, change func(*storage.GuildSettings)) (storage.GuildSettings, error) {
+func (s *settingsStub) UpdateGuildSettings(_ context.Context, _ string, change func(*guild.Settings)) (guild.Settings, error) {
 	s.updates++
 	change(&s.settings)
 	return s.settings, nil
@@ -44,7 +44,7 @@ func TestHostRoleRefusesEveryone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := &settingsStub{settings: storage.DefaultGuildSettings("g1")}
+			store := &settingsStub{settings: guild.Defaults("g1")}
 			req := request("", tt.opts...) // in server g1
 			req.Member.Permissions = discordgo.PermissionManageGuild
 			_, err := settingsCommand(store).Handle(context.Background(), req)
@@ -83,7 +83,7 @@ func TestSettingsClearUnsetsZoneAndHostRole(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := &settingsStub{settings: storage.DefaultGuildSettings("g1")}
+			store := &settingsStub{settings: guild.Defaults("g1")}
 			store.settings.Timezone, store.settings.HostRoleID = "Europe/Berlin", "42"
 			req := request("", tt.opts...)
 			req.Member.Permissions = discordgo.PermissionManageGuild
@@ -113,7 +113,7 @@ func TestSettingsClearUnsetsZoneAndHostRole(t *testing.T) {
 }
 
 func TestSettingsShowAFixedServerZoneWithANote(t *testing.T) {
-	store := &settingsStub{settings: storage.DefaultGuildSettings("g1")}
+	store := &settingsStub{settings: guild.Defaults("g1")}
 	req := request("", str("timezone", "UTC+2"))
 	req.Member.Permissions = discordgo.PermissionManageGuild
 	req.Received = winter

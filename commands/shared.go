@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -52,7 +53,7 @@ func refuseOutsideServer(h Handler) Handler {
 
 // settingsReader reads a member's settings, to honour their /privacy choice.
 type settingsReader interface {
-	MemberSettings(ctx context.Context, guildID, userID string) (storage.MemberSettings, error)
+	MemberSettings(ctx context.Context, guildID, userID string) (guild.MemberSettings, error)
 }
 
 var _ settingsReader = (*storage.DB)(nil)

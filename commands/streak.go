@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/storage"
 	"github.com/stretchbot/stretchbot/streak"
@@ -136,7 +137,7 @@ func dayAmounts(ds []streak.DayActivity) map[streak.Day]int {
 type leaderboardReader interface {
 	Leaderboard(ctx context.Context, guildID string, by streak.Ranking, callerID string, limit int, at time.Time) (streak.Board, error)
 	ServerStreak(ctx context.Context, guildID string, at time.Time) (int, error)
-	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
+	GuildSettings(ctx context.Context, guildID string) (guild.Settings, error)
 }
 
 var _ leaderboardReader = (*storage.DB)(nil)

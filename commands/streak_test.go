@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/storage"
 	"github.com/stretchbot/stretchbot/streak"
 )
@@ -24,15 +25,15 @@ type fakeActivity struct {
 	stats      streak.StatsView
 	board      streak.Board
 	gotRanking streak.Ranking
-	guild      storage.GuildSettings
-	member     storage.MemberSettings
+	guild      guild.Settings
+	member     guild.MemberSettings
 	credited   storage.Credited
 	credits    []storage.ActivityCredit
 	forgotten  storage.Forgotten
 	forgot     string
 	recomputed int
 	// settingsOf answers MemberSettings; nil means nobody set anything.
-	settingsOf func(userID string) (storage.MemberSettings, error)
+	settingsOf func(userID string) (guild.MemberSettings, error)
 	// read lists the members whose figures were read.
 	read []string
 }
@@ -47,17 +48,17 @@ func (f *fakeActivity) Stats(_ context.Context, _, userID string, _ time.Time) (
 	return f.stats, nil
 }
 
-func (f *fakeActivity) MemberSettings(_ context.Context, _, userID string) (storage.MemberSettings, error) {
+func (f *fakeActivity) MemberSettings(_ context.Context, _, userID string) (guild.MemberSettings, error) {
 	if f.settingsOf == nil {
-		return storage.MemberSettings{}, nil
+		return guild.MemberSettings{}, nil
 	}
 	return f.settingsOf(userID)
 }
 
 // optedOut makes the members ids hide their figures (/privacy leaderboard:off).
-func optedOut(ids ...string) func(string) (storage.MemberSettings, error) {
-	return func(id string) (storage.MemberSettings, error) {
-		return storage.MemberSettings{Timezone: "Asia/Tokyo", LeaderboardOptOut: slices.Contains(ids, id)}, nil
+func optedOut(ids ...string) func(string) (guild.MemberSettings, error) {
+	return func(id string) (guild.MemberSettings, error) {
+		return guild.MemberSettings{Timezone: "Asia/Tokyo", LeaderboardOptOut: slices.Contains(ids, id)}, nil
 	}
 }
 
@@ -68,11 +69,11 @@ func (f *fakeActivity) Leaderboard(_ context.Context, _ string, by streak.Rankin
 
 func (f *fakeActivity) ServerStreak(context.Context, string, time.Time) (int, error) { return 4, nil }
 
-func (f *fakeActivity) GuildSettings(context.Context, string) (storage.GuildSettings, error) {
+func (f *fakeActivity) GuildSettings(context.Context, string) (guild.Settings, error) {
 	return f.guild, nil
 }
 
-func (f *fakeActivity) UpdateGuildSettings(_ context.Context, _ string, change func(*storage.GuildSettings)) (storage.GuildSettings, error) {
+func (f *fakeActivity) UpdateGuildSettings(_ context.Context, _ string, change func(*guild.Settings)) (guild.Settings, error) {
 	change(&f.guild)
 	return f.guild, nil
 }
@@ -82,7 +83,7 @@ func (f *fakeActivity) RecomputeSummaries(context.Context, string) (int, error) 
 	return 1, nil
 }
 
-func (f *fakeActivity) UpdateMemberSettings(_ context.Context, _, _ string, change func(*storage.MemberSettings)) (storage.MemberSettings, error) {
+func (f *fakeActivity) UpdateMemberSettings(_ context.Context, _, _ string, change func(*guild.MemberSettings)) (guild.MemberSettings, error) {
 	change(&f.member)
 	return f.member, nil
 }
@@ -98,7 +99,7 @@ func (f *fakeActivity) ForgetMember(_ context.Context, _, userID string) (storag
 }
 
 func newFake() *fakeActivity {
-	return &fakeActivity{guild: storage.DefaultGuildSettings("g1")}
+	return &fakeActivity{guild: guild.Defaults("g1")}
 }
 
 func day(t *testing.T, s string) streak.Day {
@@ -185,7 +186,7 @@ func TestStreakShows(t *testing.T) {
 		view        streak.View
 		about       *discordgo.User // nil: the caller
 		permissions int64
-		settingsOf  func(string) (storage.MemberSettings, error)
+		settingsOf  func(string) (guild.MemberSettings, error)
 		want, avoid []string
 		wantError   string
 	}{
@@ -227,8 +228,8 @@ func TestStreakShows(t *testing.T) {
 // choice cannot be read.
 func TestPrivacyFailsClosed(t *testing.T) {
 	f := newFake()
-	f.settingsOf = func(string) (storage.MemberSettings, error) {
-		return storage.MemberSettings{}, errors.New("disk I/O error")
+	f.settingsOf = func(string) (guild.MemberSettings, error) {
+		return guild.MemberSettings{}, errors.New("disk I/O error")
 	}
 	for name, cmd := range map[string]Command{"streak": streakCommand(f), "stats": statsCommand(f)} {
 		r, err := cmd.Handle(context.Background(), looking(samUser, discordgo.PermissionManageGuild))
@@ -288,7 +289,7 @@ func TestStatsRespectsPrivacy(t *testing.T) {
 		name        string
 		about       *discordgo.User
 		permissions int64
-		settingsOf  func(string) (storage.MemberSettings, error)
+		settingsOf  func(string) (guild.MemberSettings, error)
 		want, avoid []string
 		wantError   string
 	}{
@@ -388,8 +389,8 @@ func TestDone(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake()
 			f.guild.SoloLogs, f.credited = !tt.soloOff, tt.credited
-			f.settingsOf = func(string) (storage.MemberSettings, error) {
-				return storage.MemberSettings{LeaderboardOptOut: tt.private}, nil
+			f.settingsOf = func(string) (guild.MemberSettings, error) {
+				return guild.MemberSettings{LeaderboardOptOut: tt.private}, nil
 			}
 			r, err := doneCommand(cat, f).Handle(context.Background(), request("", tt.opts...))
 			if !checkAnswer(t, err, tt.wantError) {

@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/render"
 	"github.com/stretchbot/stretchbot/storage"
 	"github.com/stretchbot/stretchbot/streak"
@@ -234,7 +235,7 @@ func zoneOption(name, description string, required bool) *discordgo.ApplicationC
 
 // memberSettingsStore changes a member's own settings.
 type memberSettingsStore interface {
-	UpdateMemberSettings(ctx context.Context, guildID, userID string, change func(*storage.MemberSettings)) (storage.MemberSettings, error)
+	UpdateMemberSettings(ctx context.Context, guildID, userID string, change func(*guild.MemberSettings)) (guild.MemberSettings, error)
 }
 
 var _ memberSettingsStore = (*storage.DB)(nil)
@@ -243,7 +244,7 @@ var _ memberSettingsStore = (*storage.DB)(nil)
 type timezoneStore interface {
 	memberSettingsStore
 	settingsReader
-	GuildSettings(ctx context.Context, guildID string) (storage.GuildSettings, error)
+	GuildSettings(ctx context.Context, guildID string) (guild.Settings, error)
 }
 
 var _ timezoneStore = (*storage.DB)(nil)
@@ -276,7 +277,7 @@ func timezoneCommand(store timezoneStore) Command {
 			if err != nil {
 				return nil, err
 			}
-			if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *storage.MemberSettings) { m.Timezone = name }); err != nil {
+			if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *guild.MemberSettings) { m.Timezone = name }); err != nil {
 				return nil, err
 			}
 			lines := []string{"Your time zone is now " + localClock(name, req.Received) +
@@ -336,7 +337,7 @@ func clearMemberZone(ctx context.Context, store timezoneStore, req *Request) (*R
 	if m.Timezone == "" {
 		return Message(true, "You had no time zone set, so nothing changed: your days count in "+server+"."), nil
 	}
-	if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *storage.MemberSettings) { m.Timezone = "" }); err != nil {
+	if _, err := store.UpdateMemberSettings(ctx, req.GuildID, req.Member.ID, func(m *guild.MemberSettings) { m.Timezone = "" }); err != nil {
 		return nil, err
 	}
 	return Message(true, "Your time zone is unset. Your days count in "+server+

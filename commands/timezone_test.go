@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchbot/stretchbot/catalog"
-	"github.com/stretchbot/stretchbot/storage"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -276,7 +276,7 @@ func TestTimezoneClearAndShow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake()
 			f.member.Timezone, f.guild.Timezone = tt.mine, tt.their
-			f.settingsOf = func(string) (storage.MemberSettings, error) { return f.member, nil }
+			f.settingsOf = func(string) (guild.MemberSettings, error) { return f.member, nil }
 			req := request("", tt.opts...)
 			req.Received = winter
 			r, err := timezoneCommand(f).Handle(context.Background(), req)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -99,7 +100,7 @@ func (db *DB) creditActivityTx(ctx context.Context, tx *sql.Tx, guildID string, 
 
 // memberState is what crediting and reading need to know about one member.
 type memberState struct {
-	settings MemberSettings
+	settings guild.MemberSettings
 	row      summaryRow
 }
 
@@ -144,7 +145,7 @@ func keys[V any](m map[string]V) []string {
 type creditor struct {
 	tx    *sql.Tx
 	w     *creditWriter
-	guild GuildSettings
+	guild guild.Settings
 	zones *zoneCache
 	at    time.Time
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -19,7 +20,7 @@ type zoneCache struct {
 	byName           map[string]*time.Location
 }
 
-func (db *DB) zonesOf(g GuildSettings) *zoneCache {
+func (db *DB) zonesOf(g guild.Settings) *zoneCache {
 	return &zoneCache{server: g.Timezone, fallback: db.defaultZone, byName: map[string]*time.Location{}}
 }
 
@@ -47,7 +48,7 @@ func (z *zoneCache) lastCredit(r summaryRow) (*time.Location, error) {
 }
 
 // standingAt is what member m's summary means at instant at.
-func standingAt(m memberState, g GuildSettings, zones *zoneCache, at time.Time) (streak.Standing, error) {
+func standingAt(m memberState, g guild.Settings, zones *zoneCache, at time.Time) (streak.Standing, error) {
 	loc, err := zones.of(m.settings.Timezone)
 	if err != nil {
 		return streak.Standing{}, err
@@ -65,7 +66,7 @@ func standingAt(m memberState, g GuildSettings, zones *zoneCache, at time.Time) 
 }
 
 // readMember reads a member's settings and summary row in one server.
-func readMember(ctx context.Context, tx *sql.Tx, guildID, userID string) (memberState, GuildSettings, error) {
+func readMember(ctx context.Context, tx *sql.Tx, guildID, userID string) (memberState, guild.Settings, error) {
 	g, err := guildSettings(ctx, tx, guildID)
 	if err != nil {
 		return memberState{}, g, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -16,7 +17,7 @@ import (
 func minutesOf(seconds int64) int { return int((seconds + 30) / 60) }
 
 // rulesOf are the streak rules a server chose.
-func rulesOf(g GuildSettings) streak.Rules { return streak.Rules{Freezes: g.Freezes} }
+func rulesOf(g guild.Settings) streak.Rules { return streak.Rules{Freezes: g.Freezes} }
 
 // summaryRow is a member_streaks row: the streak summary of the member's log and totals.
 type summaryRow struct {

@@ -17,6 +17,7 @@ import (
 	"time"
 	_ "time/tzdata" // zones must not depend on the host
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -41,16 +42,16 @@ func creditOne(t testing.TB, db *DB, guild, user string, src Source, minutes int
 	return out[0]
 }
 
-func setMemberZone(t testing.TB, db *DB, guild, user, zone string) {
+func setMemberZone(t testing.TB, db *DB, guildID, user, zone string) {
 	t.Helper()
-	if _, err := db.UpdateMemberSettings(context.Background(), guild, user, func(m *MemberSettings) { m.Timezone = zone }); err != nil {
+	if _, err := db.UpdateMemberSettings(context.Background(), guildID, user, func(m *guild.MemberSettings) { m.Timezone = zone }); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func updateGuild(t testing.TB, db *DB, guild string, change func(*GuildSettings)) {
+func updateGuild(t testing.TB, db *DB, guildID string, change func(*guild.Settings)) {
 	t.Helper()
-	if _, err := db.UpdateGuildSettings(context.Background(), guild, change); err != nil {
+	if _, err := db.UpdateGuildSettings(context.Background(), guildID, change); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -103,7 +104,7 @@ func TestCreditDayFollowsTheMembersZone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := openTemp(t, WithDefaultTimezone(tt.fallback))
-			updateGuild(t, db, testGuild, func(g *GuildSettings) { g.Timezone, g.DayStartHour = tt.guildZone, tt.dayStart })
+			updateGuild(t, db, testGuild, func(g *guild.Settings) { g.Timezone, g.DayStartHour = tt.guildZone, tt.dayStart })
 			if tt.ownZone != "" {
 				setMemberZone(t, db, testGuild, "u1", tt.ownZone)
 			}
@@ -148,7 +149,7 @@ func TestStreakGrowsBreaksAndFreezes(t *testing.T) {
 		t.Fatalf("after a frozen day: %+v, want current 8, no freeze left, one frozen day", got.Status)
 	}
 	// With freezes off the same log has a broken streak.
-	updateGuild(t, db, testGuild, func(g *GuildSettings) { g.Freezes = false })
+	updateGuild(t, db, testGuild, func(g *guild.Settings) { g.Freezes = false })
 	if n, err := db.RecomputeSummaries(ctx, testGuild); err != nil || n != 1 {
 		t.Fatalf("RecomputeSummaries = %d, %v", n, err)
 	}
@@ -192,11 +193,11 @@ func TestSummaryEqualsRecomputation(t *testing.T) {
 				case op < 8:
 					setMemberZone(t, db, testGuild, user, zones[rng.IntN(len(zones))])
 				case op == 8:
-					updateGuild(t, db, testGuild, func(g *GuildSettings) {
+					updateGuild(t, db, testGuild, func(g *guild.Settings) {
 						g.Timezone, g.DayStartHour = zones[rng.IntN(len(zones))], rng.IntN(24)
 					})
 				default:
-					updateGuild(t, db, testGuild, func(g *GuildSettings) { g.Freezes = !g.Freezes })
+					updateGuild(t, db, testGuild, func(g *guild.Settings) { g.Freezes = !g.Freezes })
 					if _, err := db.RecomputeSummaries(context.Background(), testGuild); err != nil {
 						t.Fatal(err)
 					}
@@ -268,7 +269,7 @@ func TestLeaderboardMatchesEachStreak(t *testing.T) {
 		setMemberZone(t, db, testGuild, u, zones[(slices.Index(users, u)+4)%len(zones)])
 	}
 	optOut := users[3]
-	if _, err := db.UpdateMemberSettings(ctx, testGuild, optOut, func(m *MemberSettings) { m.LeaderboardOptOut = true }); err != nil {
+	if _, err := db.UpdateMemberSettings(ctx, testGuild, optOut, func(m *guild.MemberSettings) { m.LeaderboardOptOut = true }); err != nil {
 		t.Fatal(err)
 	}
 	for _, at := range []time.Time{start.AddDate(0, 0, 30), start.AddDate(0, 0, 31).Add(11 * time.Hour), start.AddDate(0, 0, 33).Add(23 * time.Hour)} {
@@ -379,7 +380,7 @@ func TestStatsWindowAndSoloDays(t *testing.T) {
 func TestServerStreak(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
-	updateGuild(t, db, testGuild, func(g *GuildSettings) { g.ServerStreakThreshold = 2 })
+	updateGuild(t, db, testGuild, func(g *guild.Settings) { g.ServerStreakThreshold = 2 })
 	day := mustTime(t, "2024-06-01T12:00:00Z")
 	group := func(offset int, users ...string) {
 		var credits []ActivityCredit

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/internal/sqlitetest"
 )
 
@@ -15,7 +16,7 @@ func TestWritesOutlastAShortLock(t *testing.T) {
 	db := openAt(t, path)
 	defer db.Close()
 	released := sqlitetest.HoldWriteLock(t, path, 2500*time.Millisecond) // longer than SQLite's own busy_timeout
-	_, err := db.UpdateGuildSettings(context.Background(), testGuild, func(g *GuildSettings) { g.DayStartHour = 4 })
+	_, err := db.UpdateGuildSettings(context.Background(), testGuild, func(g *guild.Settings) { g.DayStartHour = 4 })
 	if err != nil {
 		t.Fatalf("a write behind a 2.5 s lock failed: %v", err)
 	}
@@ -33,7 +34,7 @@ func TestWritesGiveUpWithErrBusy(t *testing.T) {
 	}
 	defer db.Close()
 	released := sqlitetest.HoldWriteLock(t, path, 3*time.Second)
-	_, err = db.UpdateGuildSettings(context.Background(), testGuild, func(g *GuildSettings) { g.DayStartHour = 4 })
+	_, err = db.UpdateGuildSettings(context.Background(), testGuild, func(g *guild.Settings) { g.DayStartHour = 4 })
 	var busy interface{ Busy() bool }
 	if !errors.Is(err, ErrBusy) || !errors.As(err, &busy) || !busy.Busy() {
 		t.Fatalf("a write behind a long lock = %v; want ErrBusy", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/streak"
 )
 
@@ -60,7 +61,7 @@ func (db *DB) Leaderboard(ctx context.Context, guildID string, by streak.Ranking
 // with the streak rules.
 type board struct {
 	tx     *sql.Tx
-	guild  GuildSettings
+	guild  guild.Settings
 	by     streak.Ranking
 	column string
 	zones  *zoneCache

@@ -5,32 +5,17 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/stretchbot/stretchbot/guild"
 )
 
-// GuildSettings are one server's choices; DefaultGuildSettings applies until an
-// admin changes something.
-type GuildSettings struct {
-	GuildID               string
-	Timezone              string // IANA name; empty means the configured default
-	DayStartHour          int
-	SoloLogs              bool
-	Freezes               bool
-	HostRoleID            string
-	ServerStreakThreshold int
-}
-
-// DefaultGuildSettings is what a server gets before its admins change anything.
-func DefaultGuildSettings(guildID string) GuildSettings {
-	return GuildSettings{GuildID: guildID, SoloLogs: true, Freezes: true, ServerStreakThreshold: 3}
-}
-
-// GuildSettings returns the server's settings, or the defaults if it has none stored.
-func (db *DB) GuildSettings(ctx context.Context, guildID string) (GuildSettings, error) {
+// guild.Settings returns the server's settings, or the defaults if it has none stored.
+func (db *DB) GuildSettings(ctx context.Context, guildID string) (guild.Settings, error) {
 	return guildSettings(ctx, db.read, guildID)
 }
 
-func guildSettings(ctx context.Context, q querier, guildID string) (GuildSettings, error) {
-	s := DefaultGuildSettings(guildID)
+func guildSettings(ctx context.Context, q querier, guildID string) (guild.Settings, error) {
+	s := guild.Defaults(guildID)
 	err := q.QueryRowContext(ctx, `SELECT timezone, day_start_hour, solo_logs, freezes, host_role_id, server_streak_threshold
 		FROM guild_settings WHERE guild_id = ?`, guildID).
 		Scan(&s.Timezone, &s.DayStartHour, &s.SoloLogs, &s.Freezes, &s.HostRoleID, &s.ServerStreakThreshold)
@@ -43,8 +28,8 @@ func guildSettings(ctx context.Context, q querier, guildID string) (GuildSetting
 // UpdateGuildSettings reads the server's settings, applies change and stores the
 // result in one transaction, so two admins changing different settings at once
 // both win. It returns the stored settings.
-func (db *DB) UpdateGuildSettings(ctx context.Context, guildID string, change func(*GuildSettings)) (GuildSettings, error) {
-	var s GuildSettings
+func (db *DB) UpdateGuildSettings(ctx context.Context, guildID string, change func(*guild.Settings)) (guild.Settings, error) {
+	var s guild.Settings
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if s, err = guildSettings(ctx, tx, guildID); err != nil {
@@ -63,31 +48,25 @@ func (db *DB) UpdateGuildSettings(ctx context.Context, guildID string, change fu
 	return s, err
 }
 
-// MemberSettings are one member's choices in one server.
-type MemberSettings struct {
-	Timezone          string
-	LeaderboardOptOut bool
-}
-
-// MemberSettings returns the member's settings in the server (zero value if none).
-func (db *DB) MemberSettings(ctx context.Context, guildID, userID string) (MemberSettings, error) {
+// guild.MemberSettings returns the member's settings in the server (zero value if none).
+func (db *DB) MemberSettings(ctx context.Context, guildID, userID string) (guild.MemberSettings, error) {
 	return memberSettings(ctx, db.read, guildID, userID)
 }
 
-func memberSettings(ctx context.Context, q querier, guildID, userID string) (MemberSettings, error) {
-	var m MemberSettings
+func memberSettings(ctx context.Context, q querier, guildID, userID string) (guild.MemberSettings, error) {
+	var m guild.MemberSettings
 	err := q.QueryRowContext(ctx, `SELECT timezone, leaderboard_opt_out FROM member_settings WHERE guild_id = ? AND user_id = ?`,
 		guildID, userID).Scan(&m.Timezone, &m.LeaderboardOptOut)
 	if errors.Is(err, sql.ErrNoRows) {
-		return MemberSettings{}, nil
+		return guild.MemberSettings{}, nil
 	}
 	return m, err
 }
 
 // UpdateMemberSettings applies change to the member's settings in one transaction
 // and returns the stored result.
-func (db *DB) UpdateMemberSettings(ctx context.Context, guildID, userID string, change func(*MemberSettings)) (MemberSettings, error) {
-	var m MemberSettings
+func (db *DB) UpdateMemberSettings(ctx context.Context, guildID, userID string, change func(*guild.MemberSettings)) (guild.MemberSettings, error) {
+	var m guild.MemberSettings
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if m, err = memberSettings(ctx, tx, guildID, userID); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+	"github.com/stretchbot/stretchbot/guild"
 )
 
 func fixedNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC) }
@@ -88,20 +89,20 @@ func TestGuildAndMemberSettings(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
 	s, err := db.GuildSettings(ctx, "g1")
-	if err != nil || s != DefaultGuildSettings("g1") {
+	if err != nil || s != guild.Defaults("g1") {
 		t.Fatalf("defaults = %+v, %v", s, err)
 	}
-	if _, err := db.UpdateGuildSettings(ctx, "g1", func(s *GuildSettings) { s.Timezone = "Europe/Berlin" }); err != nil {
+	if _, err := db.UpdateGuildSettings(ctx, "g1", func(s *guild.Settings) { s.Timezone = "Europe/Berlin" }); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.UpdateGuildSettings(ctx, "g1", func(s *GuildSettings) { s.DayStartHour = 4 })
+	got, err := db.UpdateGuildSettings(ctx, "g1", func(s *guild.Settings) { s.DayStartHour = 4 })
 	if err != nil || got.Timezone != "Europe/Berlin" || got.DayStartHour != 4 || !got.SoloLogs {
 		t.Fatalf("after two updates = %+v, %v", got, err)
 	}
-	if _, err := db.UpdateGuildSettings(ctx, "g1", func(s *GuildSettings) { s.DayStartHour = 25 }); err == nil {
+	if _, err := db.UpdateGuildSettings(ctx, "g1", func(s *guild.Settings) { s.DayStartHour = 25 }); err == nil {
 		t.Fatal("day_start_hour 25 was stored; the CHECK constraint should refuse it")
 	}
-	m, err := db.UpdateMemberSettings(ctx, "g1", "u1", func(m *MemberSettings) { m.Timezone = "Asia/Tokyo" })
+	m, err := db.UpdateMemberSettings(ctx, "g1", "u1", func(m *guild.MemberSettings) { m.Timezone = "Asia/Tokyo" })
 	if err != nil || m.Timezone != "Asia/Tokyo" {
 		t.Fatalf("member = %+v, %v", m, err)
 	}
