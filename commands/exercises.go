@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -99,7 +98,7 @@ func (f exerciseFilter) describe() string {
 
 // pageID is the custom ID of the button that shows page of this filtered list.
 func (f exerciseFilter) pageID(page int) string {
-	return fmt.Sprintf("exercises/page/%d/%s/%s", page, orNoFilter(f.category), orNoFilter(equipmentSlug(f.equipment)))
+	return render.FillID(exercisesPagePattern, strconv.Itoa(page), orNoFilter(f.category), orNoFilter(equipmentSlug(f.equipment)))
 }
 
 func orNoFilter(s string) string {

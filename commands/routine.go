@@ -85,13 +85,13 @@ func (r *routines) complete(ctx context.Context, req *Request) ([]*discordgo.App
 	}
 	choices := r.cat.CompleteRoutines(req.String(req.Focused), catalog.MaxChoices, custom)
 	if req.Subcommand == "delete" {
-		choices = onlyCustom(choices, custom)
+		choices = choicesAmongCustom(choices, custom)
 	}
 	return discordChoices(choices), nil
 }
 
-// onlyCustom keeps the choices that name one of custom.
-func onlyCustom(choices []catalog.Choice, custom []catalog.Routine) []catalog.Choice {
+// choicesAmongCustom keeps the choices that name one of the server's own routines.
+func choicesAmongCustom(choices []catalog.Choice, custom []catalog.Routine) []catalog.Choice {
 	var out []catalog.Choice
 	for _, c := range choices {
 		if slices.ContainsFunc(custom, func(r catalog.Routine) bool { return r.ID == c.Value }) {
@@ -203,7 +203,7 @@ func (r *routines) delete(ctx context.Context, req *Request) (*Reply, error) {
 	found, ok := r.cat.Routine(query, custom)
 	if !ok {
 		suggestions := r.cat.SuggestRoutines(query, suggestionsShown, custom)
-		return nil, notFound("routine of this server", query, routineNames(customOnly(r.cat, suggestions)), "/routine list shows them all.")
+		return nil, notFound("routine of this server", query, routineNames(withoutBuiltIns(r.cat, suggestions)), "/routine list shows them all.")
 	}
 	if err := r.store.DeleteRoutine(ctx, req.GuildID, found.Name); errors.Is(err, storage.ErrRoutineNotFound) {
 		return nil, Userf("%s was already deleted.", render.RoutineName(found.Name))
@@ -213,8 +213,8 @@ func (r *routines) delete(ctx context.Context, req *Request) (*Reply, error) {
 	return &Reply{Content: fmt.Sprintf("Deleted the routine %s.", render.RoutineName(found.Name))}, nil
 }
 
-// customOnly drops built-in routines from rs.
-func customOnly(cat *catalog.Catalog, rs []*catalog.Routine) []*catalog.Routine {
+// withoutBuiltIns drops the built-in routines from rs.
+func withoutBuiltIns(cat *catalog.Catalog, rs []*catalog.Routine) []*catalog.Routine {
 	var out []*catalog.Routine
 	for _, r := range rs {
 		if _, builtIn := cat.Routine(r.ID, nil); !builtIn {
