@@ -354,14 +354,18 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// sessionButtons is the row of buttons SessionButtons shows in the session's status, host
-// controls included or not.
+// sessionButtons lays out the buttons SessionButtons shows in the session's status, host
+// controls included or not, in rows of at most ButtonsPerRow.
 func sessionButtons(s session.Session, hostControls bool) []discordgo.MessageComponent {
-	row := discordgo.ActionsRow{}
+	var buttons []discordgo.MessageComponent
 	for _, b := range SessionButtons() {
 		if slices.Contains(b.Shown, s.Status) && (hostControls || !b.Host) {
-			row.Components = append(row.Components, discordgo.Button{Label: b.Label, Style: b.Style, CustomID: SessionCustomID(s.ID, b)})
+			buttons = append(buttons, discordgo.Button{Label: b.Label, Style: b.Style, CustomID: SessionCustomID(s.ID, b)})
 		}
 	}
-	return []discordgo.MessageComponent{row}
+	var rows []discordgo.MessageComponent
+	for chunk := range slices.Chunk(buttons, ButtonsPerRow) {
+		rows = append(rows, discordgo.ActionsRow{Components: chunk})
+	}
+	return rows
 }

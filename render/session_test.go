@@ -243,8 +243,10 @@ func TestSessionMessageStaysWithinDiscordLimits(t *testing.T) {
 		if utf8.RuneCountInString(members.Value) > EmbedFieldValueMax || !strings.Contains(members.Value, "more") {
 			t.Errorf("%v: member list not cut with \"and N more\" (%d characters)", v.Session.Status, utf8.RuneCountInString(members.Value))
 		}
-		if len(comps[0].(discordgo.ActionsRow).Components) > ButtonsPerRow {
-			t.Errorf("%v: more than %d buttons in a row", v.Session.Status, ButtonsPerRow)
+		for _, row := range comps {
+			if n := len(row.(discordgo.ActionsRow).Components); n > ButtonsPerRow || n == 0 {
+				t.Errorf("%v: a row of %d buttons; rows hold 1 to %d", v.Session.Status, n, ButtonsPerRow)
+			}
 		}
 	}
 }
