@@ -18,6 +18,7 @@ import (
 	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/commands"
+	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/internal/syncbuf"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
@@ -106,7 +107,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 		return nil
 	}
 	// Something for the buttons to act on: a server routine and a session in its lobby.
-	if _, err := db.CreateRoutine(ctx, storage.Routine{GuildID: fuzzGuild, Name: "Quick", Steps: "childs-pose 10s x2", CreatedBy: fuzzMember}, 50); err != nil {
+	if _, err := db.CreateRoutine(ctx, guild.Routine{GuildID: fuzzGuild, Name: "Quick", Steps: "childs-pose 10s x2", CreatedBy: fuzzMember}, 50); err != nil {
 		tb.Fatal(err)
 	}
 	fx.dispatch(tb, fx.slash(0, "session", []*dataOption{sub("start", text("routine", "Quick"), integer("delay", 5.0))}))

@@ -26,8 +26,8 @@ const stepsTextMax = 2000
 
 // routineStore is what /routine needs from storage.
 type routineStore interface {
-	Routines(ctx context.Context, guildID string) ([]storage.Routine, error)
-	CreateRoutine(ctx context.Context, r storage.Routine, limit int) (storage.Routine, error)
+	Routines(ctx context.Context, guildID string) ([]guild.Routine, error)
+	CreateRoutine(ctx context.Context, r guild.Routine, limit int) (guild.Routine, error)
 	DeleteRoutine(ctx context.Context, guildID, name string) error
 	GuildSettings(ctx context.Context, guildID string) (guild.Settings, error)
 }
@@ -54,7 +54,7 @@ func routineCommand(cat *catalog.Catalog, store routineStore, prepGap time.Durat
 func routineDefinition() *discordgo.ApplicationCommand {
 	minName := 1
 	newName := requiredString("name", "Its name, up to 50 characters")
-	newName.MinLength, newName.MaxLength = &minName, storage.RoutineNameMax
+	newName.MinLength, newName.MaxLength = &minName, guild.RoutineNameMax
 	steps := requiredString("steps", "Like: overhead-stretch 30s x3 rest 10s, childs-pose 30s, cat-stretch 20s")
 	steps.MaxLength = stepsTextMax
 	return &discordgo.ApplicationCommand{
@@ -147,12 +147,12 @@ func (r *routines) create(ctx context.Context, req *Request) (*Reply, error) {
 	if same, ok := r.cat.Routine(name, custom); ok {
 		return nil, alreadyExists(same.Name)
 	}
-	stored, err := r.store.CreateRoutine(ctx, storage.Routine{GuildID: req.GuildID, Name: name,
+	stored, err := r.store.CreateRoutine(ctx, guild.Routine{GuildID: req.GuildID, Name: name,
 		Steps: catalog.FormatSteps(steps), CreatedBy: req.Member.ID}, maxCustomRoutines)
 	if err := createError(err); err != nil {
 		return nil, err
 	}
-	saved := catalog.Routine{ID: storage.RoutineKey(stored.Name), Name: stored.Name, Steps: steps}
+	saved := catalog.Routine{ID: guild.RoutineKey(stored.Name), Name: stored.Name, Steps: steps}
 	return &Reply{
 		Content: fmt.Sprintf("Saved the routine %s for this server.", render.RoutineName(saved.Name)),
 		Embeds:  []*discordgo.MessageEmbed{render.Routine(r.cat, &saved, r.prepGap)},
@@ -161,8 +161,8 @@ func (r *routines) create(ctx context.Context, req *Request) (*Reply, error) {
 
 // createError explains the storage refusals a member can fix; others pass through.
 func createError(err error) error {
-	var exists *storage.RoutineExistsError
-	var full *storage.RoutineLimitError
+	var exists *guild.RoutineExistsError
+	var full *guild.RoutineLimitError
 	switch {
 	case errors.As(err, &exists):
 		return alreadyExists(exists.Name)
@@ -205,7 +205,7 @@ func (r *routines) delete(ctx context.Context, req *Request) (*Reply, error) {
 		suggestions := r.cat.SuggestRoutines(query, suggestionsShown, custom)
 		return nil, notFound("routine of this server", query, routineNames(withoutBuiltIns(r.cat, suggestions)), "/routine list shows them all.")
 	}
-	if err := r.store.DeleteRoutine(ctx, req.GuildID, found.Name); errors.Is(err, storage.ErrRoutineNotFound) {
+	if err := r.store.DeleteRoutine(ctx, req.GuildID, found.Name); errors.Is(err, guild.ErrRoutineNotFound) {
 		return nil, Userf("%s was already deleted.", render.RoutineName(found.Name))
 	} else if err != nil {
 		return nil, err
@@ -250,8 +250,8 @@ func (r *routines) mayManage(ctx context.Context, req *Request) error {
 // control and invisible formatting characters left after tidying are refused.
 func routineName(raw string) (string, error) {
 	name := strings.Join(strings.Fields(raw), " ")
-	if n := utf8.RuneCountInString(name); n < 1 || n > storage.RoutineNameMax {
-		return "", Userf("A routine name has 1 to %d characters; that one has %d.", storage.RoutineNameMax, n)
+	if n := utf8.RuneCountInString(name); n < 1 || n > guild.RoutineNameMax {
+		return "", Userf("A routine name has 1 to %d characters; that one has %d.", guild.RoutineNameMax, n)
 	}
 	if r, found := invisibleRune(name); found {
 		return "", Userf("A routine name can't contain control or invisible formatting characters (found %U).", r)
@@ -272,7 +272,7 @@ func (r *routines) custom(ctx context.Context, guildID string) ([]catalog.Routin
 }
 
 // converted reads the server's routines and converts each with convert.
-func (r *routines) converted(ctx context.Context, guildID string, convert func(storage.Routine) catalog.Routine) ([]catalog.Routine, error) {
+func (r *routines) converted(ctx context.Context, guildID string, convert func(guild.Routine) catalog.Routine) ([]catalog.Routine, error) {
 	stored, err := r.stored(ctx, guildID)
 	out := make([]catalog.Routine, len(stored))
 	for i, s := range stored {
@@ -284,7 +284,7 @@ func (r *routines) converted(ctx context.Context, guildID string, convert func(s
 // withSteps is named with the stored steps parsed. A routine whose steps no longer parse,
 // because the operator's catalog changed, keeps no steps, and its Description says what is
 // wrong, so members can still see and delete it.
-func (r *routines) withSteps(s storage.Routine) catalog.Routine {
+func (r *routines) withSteps(s guild.Routine) catalog.Routine {
 	out := named(s)
 	steps, err := catalog.ParseSteps(s.Steps, r.cat)
 	if err != nil {
@@ -295,7 +295,7 @@ func (r *routines) withSteps(s storage.Routine) catalog.Routine {
 }
 
 // stored reads the server's routines; outside a server there are none.
-func (r *routines) stored(ctx context.Context, guildID string) ([]storage.Routine, error) {
+func (r *routines) stored(ctx context.Context, guildID string) ([]guild.Routine, error) {
 	if guildID == "" {
 		return nil, nil
 	}
@@ -303,8 +303,8 @@ func (r *routines) stored(ctx context.Context, guildID string) ([]storage.Routin
 }
 
 // named is a stored routine as the catalog's lookups see it; its ID is the name's key.
-func named(s storage.Routine) catalog.Routine {
-	return catalog.Routine{ID: storage.RoutineKey(s.Name), Name: s.Name}
+func named(s guild.Routine) catalog.Routine {
+	return catalog.Routine{ID: guild.RoutineKey(s.Name), Name: s.Name}
 }
 
 func routineNames(rs []*catalog.Routine) []string {

@@ -11,22 +11,21 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/guild"
-	"github.com/stretchbot/stretchbot/storage"
 )
 
 // fakeRoutineStore is a routineStore whose methods are the function fields.
 type fakeRoutineStore struct {
-	routines func(ctx context.Context, guildID string) ([]storage.Routine, error)
-	create   func(ctx context.Context, r storage.Routine, limit int) (storage.Routine, error)
+	routines func(ctx context.Context, guildID string) ([]guild.Routine, error)
+	create   func(ctx context.Context, r guild.Routine, limit int) (guild.Routine, error)
 	delete   func(ctx context.Context, guildID, name string) error
 	settings func(ctx context.Context, guildID string) (guild.Settings, error)
 }
 
-func (f *fakeRoutineStore) Routines(ctx context.Context, guildID string) ([]storage.Routine, error) {
+func (f *fakeRoutineStore) Routines(ctx context.Context, guildID string) ([]guild.Routine, error) {
 	return f.routines(ctx, guildID)
 }
 
-func (f *fakeRoutineStore) CreateRoutine(ctx context.Context, r storage.Routine, limit int) (storage.Routine, error) {
+func (f *fakeRoutineStore) CreateRoutine(ctx context.Context, r guild.Routine, limit int) (guild.Routine, error) {
 	return f.create(ctx, r, limit)
 }
 
@@ -42,14 +41,14 @@ func (f *fakeRoutineStore) GuildSettings(ctx context.Context, guildID string) (g
 // host role hostRole. Calls record what was created and deleted.
 type memoryStore struct {
 	fakeRoutineStore
-	stored  []storage.Routine
+	stored  []guild.Routine
 	deleted []string
 }
 
-func newMemoryStore(hostRole string, stored ...storage.Routine) *memoryStore {
+func newMemoryStore(hostRole string, stored ...guild.Routine) *memoryStore {
 	m := &memoryStore{stored: stored}
-	m.routines = func(_ context.Context, guildID string) ([]storage.Routine, error) {
-		var out []storage.Routine
+	m.routines = func(_ context.Context, guildID string) ([]guild.Routine, error) {
+		var out []guild.Routine
 		for _, r := range m.stored {
 			if r.GuildID == guildID {
 				out = append(out, r)
@@ -57,7 +56,7 @@ func newMemoryStore(hostRole string, stored ...storage.Routine) *memoryStore {
 		}
 		return out, nil
 	}
-	m.create = func(_ context.Context, r storage.Routine, _ int) (storage.Routine, error) {
+	m.create = func(_ context.Context, r guild.Routine, _ int) (guild.Routine, error) {
 		r.ID = int64(len(m.stored) + 1)
 		m.stored = append(m.stored, r)
 		return r, nil
@@ -74,8 +73,8 @@ func newMemoryStore(hostRole string, stored ...storage.Routine) *memoryStore {
 	return m
 }
 
-func morningFlow() storage.Routine {
-	return storage.Routine{GuildID: "g1", Name: "Morning Flow", Steps: "childs-pose 30s, cat-stretch 20s"}
+func morningFlow() guild.Routine {
+	return guild.Routine{GuildID: "g1", Name: "Morning Flow", Steps: "childs-pose 30s, cat-stretch 20s"}
 }
 
 // asManager gives the member Manage Server, which may change routines.
@@ -92,7 +91,7 @@ func outsideServer(req *Request) *Request {
 
 func TestRoutineListAndShow(t *testing.T) {
 	cat := loadCatalog(t)
-	broken := storage.Routine{GuildID: "g1", Name: "Old one", Steps: "moon-walk 30s"}
+	broken := guild.Routine{GuildID: "g1", Name: "Old one", Steps: "moon-walk 30s"}
 	store := newMemoryStore("", morningFlow(), broken)
 	cmd := routineCommand(cat, store, 10*time.Second)
 	tests := []struct {
@@ -201,12 +200,12 @@ func TestRoutineCreateExplainsStorageRefusals(t *testing.T) {
 		err  error
 		want string
 	}{
-		{&storage.RoutineExistsError{Name: "Wake Up"}, "This server already has a routine called Wake Up."},
-		{&storage.RoutineLimitError{Limit: 50}, "This server already has 50 routines"},
+		{&guild.RoutineExistsError{Name: "Wake Up"}, "This server already has a routine called Wake Up."},
+		{&guild.RoutineLimitError{Limit: 50}, "This server already has 50 routines"},
 	}
 	for _, tt := range tests {
 		store := newMemoryStore("")
-		store.create = func(context.Context, storage.Routine, int) (storage.Routine, error) { return storage.Routine{}, tt.err }
+		store.create = func(context.Context, guild.Routine, int) (guild.Routine, error) { return guild.Routine{}, tt.err }
 		_, err := routineCommand(cat, store, 0).Handle(context.Background(),
 			asManager(request("create", str("name", "Wake up"), str("steps", "cat-stretch"))))
 		if msg := userErrorText(t, err); !strings.HasPrefix(msg, tt.want) {
@@ -214,8 +213,8 @@ func TestRoutineCreateExplainsStorageRefusals(t *testing.T) {
 		}
 	}
 	store := newMemoryStore("")
-	store.create = func(_ context.Context, _ storage.Routine, limit int) (storage.Routine, error) {
-		return storage.Routine{}, fmt.Errorf("disk on fire (limit %d)", limit)
+	store.create = func(_ context.Context, _ guild.Routine, limit int) (guild.Routine, error) {
+		return guild.Routine{}, fmt.Errorf("disk on fire (limit %d)", limit)
 	}
 	_, err := routineCommand(cat, store, 0).Handle(context.Background(),
 		asManager(request("create", str("name", "Wake up"), str("steps", "cat-stretch"))))
@@ -254,7 +253,7 @@ func TestRoutineDelete(t *testing.T) {
 		})
 	}
 	store := newMemoryStore("", morningFlow())
-	store.delete = func(context.Context, string, string) error { return storage.ErrRoutineNotFound }
+	store.delete = func(context.Context, string, string) error { return guild.ErrRoutineNotFound }
 	_, err := routineCommand(cat, store, 0).Handle(context.Background(), asManager(request("delete", str("name", "Morning Flow"))))
 	if msg := userErrorText(t, err); msg != "Morning Flow was already deleted." {
 		t.Errorf("a delete that lost a race: %q", msg)
@@ -287,7 +286,7 @@ func TestRoutineAutocomplete(t *testing.T) {
 			t.Errorf("%s %q = %v, want %v", tt.subcommand, tt.typed, got, tt.want)
 		}
 	}
-	store.routines = func(context.Context, string) ([]storage.Routine, error) { return nil, errors.New("locked") }
+	store.routines = func(context.Context, string) ([]guild.Routine, error) { return nil, errors.New("locked") }
 	if _, err := cmd.Complete(context.Background(), autocompleteRequest("show", "name", "d")); err == nil {
 		t.Error("a storage failure must surface, so the adapter logs it")
 	}
@@ -298,9 +297,9 @@ func TestRoutineAutocomplete(t *testing.T) {
 // the catalog and command cost alone).
 func BenchmarkRoutineAutocomplete(b *testing.B) {
 	cat := loadCatalog(b)
-	var stored []storage.Routine
+	var stored []guild.Routine
 	for i := range maxCustomRoutines {
-		stored = append(stored, storage.Routine{GuildID: "g1", Name: fmt.Sprintf("Flow number %d", i),
+		stored = append(stored, guild.Routine{GuildID: "g1", Name: fmt.Sprintf("Flow number %d", i),
 			Steps: "overhead-stretch 30s x3 rest 10s, childs-pose 30s, cat-stretch 20s"})
 	}
 	cmd := routineCommand(cat, newMemoryStore("", stored...), 0)

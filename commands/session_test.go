@@ -88,7 +88,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	cat := loadCatalog(t)
-	if _, err := db.CreateRoutine(ctx, storage.Routine{GuildID: "g", Name: "Quick", Steps: "childs-pose 10s x2", CreatedBy: "u1"}, 50); err != nil {
+	if _, err := db.CreateRoutine(ctx, guild.Routine{GuildID: "g", Name: "Quick", Steps: "childs-pose 10s x2", CreatedBy: "u1"}, 50); err != nil {
 		t.Fatal(err)
 	}
 	f := &sessionFixture{t: t, clk: clk, db: db, sender: &fakePoster{}}

@@ -1,5 +1,5 @@
-// Package guild holds a server's settings and its members' own choices in it: the values
-// commands read and change, and storage keeps.
+// Package guild holds what belongs to one server: its settings, its members' own choices
+// in it and its own routines. Commands read and change these values; storage keeps them.
 package guild
 
 // Settings are one server's choices; Defaults applies until an admin changes something.

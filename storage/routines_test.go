@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/stretchbot/stretchbot/guild"
 )
 
-func morningFlow(guildID string) Routine {
-	return Routine{GuildID: guildID, Name: "Morning Flow", Steps: "childs-pose 30s, cat-stretch 20s", CreatedBy: "u1"}
+func morningFlow(guildID string) guild.Routine {
+	return guild.Routine{GuildID: guildID, Name: "Morning Flow", Steps: "childs-pose 30s, cat-stretch 20s", CreatedBy: "u1"}
 }
 
 func TestCreateRoutineAndReadItBack(t *testing.T) {
@@ -28,7 +30,7 @@ func TestCreateRoutineAndReadItBack(t *testing.T) {
 			t.Errorf("Routine(%q) = %+v, %v; want %+v", name, got, err, created)
 		}
 	}
-	if _, err := db.Routine(ctx, "g2", "Morning Flow"); !errors.Is(err, ErrRoutineNotFound) {
+	if _, err := db.Routine(ctx, "g2", "Morning Flow"); !errors.Is(err, guild.ErrRoutineNotFound) {
 		t.Errorf("another server sees the routine: err = %v", err)
 	}
 	list, err := db.Routines(ctx, "g1")
@@ -46,9 +48,9 @@ func TestCreateRoutineRefusesDuplicatesPerServer(t *testing.T) {
 	dup := morningFlow("g1")
 	dup.Name = "morning  FLOW"
 	_, err := db.CreateRoutine(ctx, dup, 50)
-	var exists *RoutineExistsError
+	var exists *guild.RoutineExistsError
 	if !errors.As(err, &exists) || exists.Name != "Morning Flow" {
-		t.Fatalf("duplicate: err = %v; want *RoutineExistsError naming %q", err, "Morning Flow")
+		t.Fatalf("duplicate: err = %v; want *guild.RoutineExistsError naming %q", err, "Morning Flow")
 	}
 	if _, err := db.CreateRoutine(ctx, morningFlow("g2"), 50); err != nil {
 		t.Fatalf("the same name in another server: %v", err)
@@ -66,9 +68,9 @@ func TestCreateRoutineEnforcesTheLimit(t *testing.T) {
 		}
 	}
 	_, err := db.CreateRoutine(ctx, morningFlow("g1"), 3)
-	var limit *RoutineLimitError
+	var limit *guild.RoutineLimitError
 	if !errors.As(err, &limit) || limit.Limit != 3 {
-		t.Fatalf("fourth routine: err = %v; want *RoutineLimitError{3}", err)
+		t.Fatalf("fourth routine: err = %v; want *guild.RoutineLimitError{3}", err)
 	}
 	if list, _ := db.Routines(ctx, "g1"); len(list) != 3 {
 		t.Fatalf("%d routines stored; want 3", len(list))
@@ -97,7 +99,7 @@ func TestCreateRoutineConcurrentlyKeepsTheLimit(t *testing.T) {
 	close(errs)
 	won, refused := 0, 0
 	for err := range errs {
-		var l *RoutineLimitError
+		var l *guild.RoutineLimitError
 		switch {
 		case err == nil:
 			won++
@@ -118,14 +120,14 @@ func TestDeleteRoutine(t *testing.T) {
 	if _, err := db.CreateRoutine(ctx, morningFlow("g1"), 50); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeleteRoutine(ctx, "g2", "Morning Flow"); !errors.Is(err, ErrRoutineNotFound) {
-		t.Fatalf("delete from another server: err = %v; want ErrRoutineNotFound", err)
+	if err := db.DeleteRoutine(ctx, "g2", "Morning Flow"); !errors.Is(err, guild.ErrRoutineNotFound) {
+		t.Fatalf("delete from another server: err = %v; want guild.ErrRoutineNotFound", err)
 	}
 	if err := db.DeleteRoutine(ctx, "g1", "MORNING flow"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeleteRoutine(ctx, "g1", "Morning Flow"); !errors.Is(err, ErrRoutineNotFound) {
-		t.Fatalf("second delete: err = %v; want ErrRoutineNotFound", err)
+	if err := db.DeleteRoutine(ctx, "g1", "Morning Flow"); !errors.Is(err, guild.ErrRoutineNotFound) {
+		t.Fatalf("second delete: err = %v; want guild.ErrRoutineNotFound", err)
 	}
 	if list, err := db.Routines(ctx, "g1"); err != nil || len(list) != 0 {
 		t.Fatalf("after delete: %+v, %v", list, err)
