@@ -74,7 +74,7 @@ func (db *DB) Routines(ctx context.Context, guildID string) ([]guild.Routine, er
 	return out, rows.Err()
 }
 
-// guild.Routine returns the server's routine called name (matched by guild.RoutineKey), or
+// Routine returns the server's routine called name (matched by guild.RoutineKey), or
 // guild.ErrRoutineNotFound.
 func (db *DB) Routine(ctx context.Context, guildID, name string) (guild.Routine, error) {
 	return routineByName(ctx, db.read, guildID, name)

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchbot/stretchbot/guild"
 )
 
-// guild.Settings returns the server's settings, or the defaults if it has none stored.
+// GuildSettings returns the server's settings, or the defaults if it has none stored.
 func (db *DB) GuildSettings(ctx context.Context, guildID string) (guild.Settings, error) {
 	return guildSettings(ctx, db.read, guildID)
 }
@@ -48,7 +48,7 @@ func (db *DB) UpdateGuildSettings(ctx context.Context, guildID string, change fu
 	return s, err
 }
 
-// guild.MemberSettings returns the member's settings in the server (zero value if none).
+// MemberSettings returns the member's settings in the server (zero value if none).
 func (db *DB) MemberSettings(ctx context.Context, guildID, userID string) (guild.MemberSettings, error) {
 	return memberSettings(ctx, db.read, guildID, userID)
 }
