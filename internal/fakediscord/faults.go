@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // fault is one FailNext rule.
@@ -117,4 +119,48 @@ func (s *Server) channelGuard(r *request) (reply, bool) {
 // retryAfterSeconds renders d as Discord's fractional seconds.
 func retryAfterSeconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
+}
+
+// CloseDMs makes the member userID refuse direct messages from the bot, as when they turned
+// off "Direct messages from server members" or share no server with it: opening the DM
+// channel still succeeds, but every POST /channels/{dm}/messages there answers 403
+// {"message":"Cannot send messages to this user","code":50007}.
+func (s *Server) CloseDMs(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.dmsClosed[userID] = true
+}
+
+// OpenDMs undoes CloseDMs.
+func (s *Server) OpenDMs(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.state.dmsClosed, userID)
+}
+
+// ThrottleDMOpens makes the next count POST /users/@me/channels answer 403
+// {"message":"You are opening direct messages too fast","code":40003}, Discord's refusal
+// (403 with that code, as clients report it) when a bot opens DMs faster than it allows.
+func (s *Server) ThrottleDMOpens(count int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.dmThrottle += max(count, 0)
+}
+
+// dmOpenThrottled consumes one ThrottleDMOpens refusal. Callers hold s.mu.
+func (s *Server) dmOpenThrottled() (reply, bool) {
+	if s.state.dmThrottle <= 0 {
+		return reply{}, false
+	}
+	s.state.dmThrottle--
+	return apiError(http.StatusForbidden, 40003, "You are opening direct messages too fast"), true
+}
+
+// dmGuard refuses a message to a DM channel whose recipient closed their DMs. Callers hold
+// s.mu.
+func (s *Server) dmGuard(ch channelInfo) (reply, bool) {
+	if ch.Type == discordgo.ChannelTypeDM && ch.Recipient != nil && s.state.dmsClosed[ch.Recipient.ID] {
+		return apiError(http.StatusForbidden, 50007, "Cannot send messages to this user"), false
+	}
+	return reply{}, true
 }

@@ -29,6 +29,8 @@ type state struct {
 	faults       []*fault
 	forbidden    map[string]bool
 	deleted      map[string]bool
+	dmsClosed    map[string]bool // user IDs whose DMs refuse the bot (CloseDMs)
+	dmThrottle   int             // DM opens still to refuse with 40003 (ThrottleDMOpens)
 	rate         rateMeter
 	routeCounts  map[string]int
 }
@@ -40,7 +42,7 @@ func newState() state {
 		channels: map[string]channelInfo{}, users: map[string]discordgo.User{},
 		commands: map[string][]*discordgo.ApplicationCommand{}, callAdded: make(chan struct{}),
 		subs: map[int]func(Event){}, forbidden: map[string]bool{}, deleted: map[string]bool{},
-		routeCounts: map[string]int{},
+		routeCounts: map[string]int{}, dmsClosed: map[string]bool{},
 	}
 }
 

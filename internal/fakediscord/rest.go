@@ -124,7 +124,9 @@ func (s *Server) getChannel(r *request) reply {
 	return jsonOK(s.channelJSON(s.channel(r.params["channel"])))
 }
 
-// createDM opens (or returns the existing) DM channel with recipient_id.
+// createDM opens (or returns the existing) DM channel with recipient_id: the same channel
+// for the same recipient, as on Discord. Opening succeeds even when the member's DMs are
+// closed (CloseDMs); Discord refuses only the messages sent there.
 func (s *Server) createDM(r *request) reply {
 	var body struct {
 		RecipientID string `json:"recipient_id"`
@@ -133,6 +135,9 @@ func (s *Server) createDM(r *request) reply {
 		errs := formErrors{}
 		errs.add("recipient_id", "BASE_TYPE_REQUIRED", "This field is required")
 		return invalidForm(errs)
+	}
+	if rep, throttled := s.dmOpenThrottled(); throttled {
+		return rep
 	}
 	for _, ch := range s.state.channels {
 		if ch.Recipient != nil && ch.Recipient.ID == body.RecipientID {
@@ -157,6 +162,9 @@ func (s *Server) postMessage(r *request) reply {
 		return bodyError(err)
 	}
 	ch := s.channel(r.params["channel"])
+	if rep, ok := s.dmGuard(ch); !ok {
+		return rep
+	}
 	m, err := p.apply(*s.newBotMessage(ch.ID, ch.GuildID, r.now), sendFlags)
 	if err != nil {
 		return bodyError(err)
