@@ -49,10 +49,14 @@ func NewSessionPoster(sender messageSender) *SessionPoster {
 func (p *SessionPoster) Post(ctx context.Context, channelID string, v session.View) (string, error) {
 	embed, components := render.SessionMessage(v)
 	send := &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed}, Components: components}
-	if len(v.Ping) > 0 {
+	switch {
+	case len(v.Ping) > 0:
 		var pinged []string
 		send.Content, pinged = render.StartPing(v.Ping)
 		send.AllowedMentions = &discordgo.MessageAllowedMentions{Users: pinged}
+	case v.PingRole != "":
+		send.Content = render.LobbyPing(v.PingRole, v.Session.StartAt)
+		send.AllowedMentions = &discordgo.MessageAllowedMentions{Roles: []string{v.PingRole}}
 	}
 	msg, err := p.sender.Send(ctx, channelID, send)
 	if err != nil {

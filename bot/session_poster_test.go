@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -51,6 +53,45 @@ func TestSessionPosterMapsDiscordRefusals(t *testing.T) {
 				tt.want == nil && (errors.Is(err, session.ErrGone) || errors.Is(err, session.ErrTooOld)) {
 				t.Errorf("%v became %v, want it wrapped with %v", tt.err, err, tt.want)
 			}
+		}
+	}
+}
+
+// recordingSender keeps what it is asked to send.
+type recordingSender struct{ sent []*discordgo.MessageSend }
+
+func (r *recordingSender) Send(_ context.Context, _ string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	r.sent = append(r.sent, msg)
+	return &discordgo.Message{ID: "1"}, nil
+}
+
+func (r *recordingSender) Edit(context.Context, *discordgo.MessageEdit) (*discordgo.Message, error) {
+	return &discordgo.Message{ID: "1"}, nil
+}
+
+func TestSessionPosterPingsOnlyWhoOptedIn(t *testing.T) {
+	s := session.Session{ID: 1, Status: session.Lobby}
+	tests := []struct {
+		name      string
+		view      session.View
+		wantUsers []string
+		wantRoles []string
+		content   string
+	}{
+		{"a plain lobby pings nobody", session.View{Session: s, Step: -1}, nil, nil, ""},
+		{"a scheduled lobby pings its role", session.View{Session: s, Step: -1, PingRole: "77"}, nil, []string{"77"}, "<@&77>"},
+		{"the start pings who joined", session.View{Session: s, Step: -1, Ping: []string{"5", "6"}}, []string{"5", "6"}, nil, "<@5> <@6>"},
+	}
+	for _, tt := range tests {
+		sender := &recordingSender{}
+		if _, err := NewSessionPoster(sender).Post(context.Background(), "c", tt.view); err != nil {
+			t.Fatal(err)
+		}
+		msg := sender.sent[0]
+		am := msg.AllowedMentions
+		if tt.content == "" && am != nil || tt.content != "" && (am == nil || len(am.Parse) != 0 ||
+			!slices.Equal(am.Users, tt.wantUsers) || !slices.Equal(am.Roles, tt.wantRoles) || !strings.Contains(msg.Content, tt.content)) {
+			t.Errorf("%s: content %q, allowed_mentions %+v", tt.name, msg.Content, am)
 		}
 	}
 }

@@ -108,6 +108,12 @@ func StartPing(userIDs []string) (content string, pinged []string) {
 	return content + ": we're starting. Get into position!", pinged
 }
 
+// LobbyPing is the content of a scheduled lobby's first message, mentioning the schedule's
+// ping role, whose members asked to be told.
+func LobbyPing(roleID string, startAt time.Time) string {
+	return fmt.Sprintf("<@&%s> A group session starts <t:%d:R>: press **Join** to stretch along.", roleID, startAt.Unix())
+}
+
 // movedEmbed is what the lobby message says once the session runs in a new message.
 func movedEmbed(v session.View) *discordgo.MessageEmbed {
 	s := v.Session
@@ -140,6 +146,9 @@ func hostLine(s session.Session) string {
 		if p.UserID == s.HostID && s.HostID != "" && p.Present() {
 			return fmt.Sprintf("Hosted by **%s**, who can start it now or cancel it.", MemberName(p.Name))
 		}
+	}
+	if s.HostID == "" {
+		return "Members with Manage Messages or the server's host role can start it now or cancel it."
 	}
 	return "The host has left: members with Manage Messages or the server's host role can start it now or cancel it."
 }

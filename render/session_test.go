@@ -328,3 +328,17 @@ func TestEveryCatalogStepFitsWithItsCautions(t *testing.T) {
 		}
 	}
 }
+
+func TestScheduledLobbyPingAndNoHost(t *testing.T) {
+	start := sessionT0.Add(10 * time.Minute)
+	if got, want := LobbyPing("77", start), fmt.Sprintf("<@&77> A group session starts <t:%d:R>", start.Unix()); !strings.HasPrefix(got, want) {
+		t.Errorf("LobbyPing = %q, want it to start with %q", got, want)
+	}
+	s := testSession(t, session.Lobby)
+	s.HostID = ""
+	text := messageText(SessionMessage(session.View{Session: s, Step: -1}))
+	assertContains(t, text, "Members with Manage Messages or the server's host role can start it now or cancel it.")
+	if strings.Contains(text, "Hosted by") || strings.Contains(text, "has left") {
+		t.Errorf("a hostless lobby names a host:\n%s", text)
+	}
+}

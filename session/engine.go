@@ -128,12 +128,14 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (View, error) {
 	}
 	now, setBack := e.readClock()
 	s := &Session{GuildID: req.GuildID, ChannelID: req.ChannelID, HostID: req.Host.UserID,
-		RoutineName: req.RoutineName, Plan: plan, Status: Lobby, CreatedAt: now, StartAt: now.Add(req.Delay),
-		Participants: []Participant{{UserID: req.Host.UserID, Name: req.Host.Name, JoinedAt: now, JoinedStep: -1}}}
+		RoutineName: req.RoutineName, Plan: plan, Status: Lobby, CreatedAt: now, StartAt: now.Add(req.Delay)}
+	if req.Host.UserID != "" {
+		s.Participants = []Participant{{UserID: req.Host.UserID, Name: req.Host.Name, JoinedAt: now, JoinedStep: -1}}
+	}
 	if s.ID, err = e.store.CreateSession(ctx, s); err != nil {
 		return View{}, fmt.Errorf("session: create: %w", err)
 	}
-	rt := &run{s: s, guildID: s.GuildID, shown: shownKey{step: -1}, setBack: setBack}
+	rt := &run{s: s, guildID: s.GuildID, shown: shownKey{step: -1}, setBack: setBack, pingRole: req.PingRole}
 	e.register(rt)
 	e.logFor(s).Info("session created", "routine", s.RoutineName, "start_at", s.StartAt, "steps", len(plan))
 

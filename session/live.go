@@ -30,8 +30,10 @@ type run struct {
 	// announceStart: the session has just started; the next write posts a new message that
 	// pings its members (an edit never notifies) and points the lobby message to it.
 	announceStart bool
-	setBack       time.Duration // how far the wall clock had been set back when s's times were last moved
-	note          string
+	// pingRole is mentioned by the lobby's first post, then cleared (StartRequest.PingRole).
+	pingRole string
+	setBack  time.Duration // how far the wall clock had been set back when s's times were last moved
+	note     string
 }
 
 // shownKey identifies what a rendering of the session shows, to write only real changes.
@@ -109,6 +111,9 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 			// An edit never notifies: the start is a new message that pings the members.
 			editID, lobbyID, v.Ping = "", rt.s.LiveMessageID, presentIDs(rt.s)
 		}
+		if editID == "" && rt.s.Status == Lobby {
+			v.PingRole = rt.pingRole
+		}
 		previous, previousRev := rt.shown, rt.shownRev
 		rt.dirty, rt.writing, rt.shown, rt.shownRev = false, true, rt.key(now), rt.rev
 		rt.mu.Unlock()
@@ -122,6 +127,9 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		rt.writing = false
 		if err == nil {
 			rt.announceStart = false
+			if v.PingRole != "" {
+				rt.pingRole = ""
+			}
 		}
 		e.afterWrite(ctx, rt, newID, err)
 		failed := err != nil && !errors.Is(err, ErrGone)

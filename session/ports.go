@@ -121,6 +121,8 @@ type View struct {
 	// Ping lists the members to notify: set on the message that announces the start, whose
 	// members opted in by joining. Everything else pings nobody.
 	Ping []string
+	// PingRole is set on the lobby's first post when its schedule pings a role.
+	PingRole string
 	// MovedTo is set when the session has moved on to a new message (it started, with a
 	// ping): this rendering is for the old one, which then points to MovedTo.
 	MovedTo string
@@ -155,8 +157,13 @@ type Actor struct {
 // StartRequest asks for a new session in a channel.
 type StartRequest struct {
 	GuildID, ChannelID string
-	Host               Actor // joined automatically
-	RoutineName        string
-	Routine            []RoutineItem // expanded with Config.PrepGap
-	Delay              time.Duration // lobby length; 0 starts at once
+	// Host is joined automatically. A zero Host (a scheduled session) leaves the session
+	// without one: host controls are then for those who may control any session.
+	Host        Actor
+	RoutineName string
+	Routine     []RoutineItem // expanded with Config.PrepGap
+	Delay       time.Duration // lobby length; 0 starts at once
+	// PingRole, when set, is mentioned by the lobby's first message: a schedule's ping
+	// role, whose members asked to be told.
+	PingRole string
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -77,4 +78,32 @@ func TestSummarySaysWhoIsNotCreditedAndWhy(t *testing.T) {
 	if len(v.Credits) != 0 || len(v.Missed) != 2 || v.Missed[0].Reason != MissTooShort || v.Reached != 1 {
 		t.Errorf("stopped after 20 s: credits %+v, missed %+v, reached %d", v.Credits, v.Missed, v.Reached)
 	}
+}
+
+func TestScheduledSessionHasNoHostAndPingsItsRoleOnce(t *testing.T) {
+	h := newHarness(t)
+	v, err := h.eng.Start(bg, StartRequest{GuildID: "g1", ChannelID: "c1", RoutineName: "test", Routine: shortRoutine(),
+		Delay: time.Minute, PingRole: "r1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Session.HostID != "" || len(v.Session.Participants) != 0 {
+		t.Fatalf("a scheduled session has host %q and participants %+v; want neither", v.Session.HostID, v.Session.Participants)
+	}
+	h.must(h.eng.Join(bg, v.Session.ID, member))
+	h.clk.Advance(time.Minute)
+	writes := h.poster.channelWrites("c1")
+	if writes[0].view.PingRole != "r1" {
+		t.Errorf("the lobby post pings %q, want the role r1", writes[0].view.PingRole)
+	}
+	for _, w := range writes[1:] {
+		if w.view.PingRole != "" {
+			t.Errorf("%s %s pings the role again", w.op, w.message)
+		}
+	}
+	// Host controls are for those who may control any session.
+	if _, err := h.eng.Pause(bg, v.Session.ID, member); !errors.Is(err, ErrNotHost) {
+		t.Errorf("a member paused a hostless session: %v", err)
+	}
+	h.must(h.eng.Pause(bg, v.Session.ID, mod))
 }
