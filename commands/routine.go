@@ -229,20 +229,7 @@ func (r *routines) mayManage(ctx context.Context, req *Request) error {
 	if req.GuildID == "" {
 		return Userf("Routines belong to a server; use this command in one.")
 	}
-	if req.Member.Can(discordgo.PermissionManageGuild) {
-		return nil
-	}
-	settings, err := r.store.GuildSettings(ctx, req.GuildID)
-	if err != nil {
-		return err
-	}
-	if req.Member.HasRole(settings.HostRoleID) {
-		return nil
-	}
-	if settings.HostRoleID != "" {
-		return Userf("Only members with Manage Server or the <@&%s> role can create or delete this server's routines.", settings.HostRoleID)
-	}
-	return Userf("Only members with Manage Server can create or delete this server's routines.")
+	return requireManager(ctx, r.store, req, "this server's routines")
 }
 
 // routineName tidies a name (single spaces, no line breaks) and checks its length. A name

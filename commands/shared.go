@@ -117,3 +117,22 @@ func discordChoices(choices []catalog.Choice) []*discordgo.ApplicationCommandOpt
 	}
 	return out
 }
+
+// requireManager lets members with Manage Server, or the server's host role, change what
+// belongs to the server (what names it in the refusal, e.g. "this server's routines").
+func requireManager(ctx context.Context, settings hostSettings, req *Request, what string) error {
+	if req.Member.Can(discordgo.PermissionManageGuild) {
+		return nil
+	}
+	s, err := settings.GuildSettings(ctx, req.GuildID)
+	if err != nil {
+		return err
+	}
+	if req.Member.HasRole(s.HostRoleID) {
+		return nil
+	}
+	if s.HostRoleID != "" {
+		return Userf("Only members with Manage Server or the <@&%s> role can create or delete %s.", s.HostRoleID, what)
+	}
+	return Userf("Only members with Manage Server can create or delete %s.", what)
+}
