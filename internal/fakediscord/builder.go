@@ -45,6 +45,7 @@ type InteractionContext struct {
 type Option struct {
 	opt   *discordgo.ApplicationCommandInteractionDataOption
 	users []Member // users named by user options, for data.resolved
+	roles []string // roles named by role options, for data.resolved
 }
 
 func valueOption(name string, t discordgo.ApplicationCommandOptionType, v any) Option {
@@ -79,6 +80,14 @@ func UserOption(name string, u Member) Option {
 	return o
 }
 
+// RoleOption is a role option: the value is the role's ID and the role appears in
+// data.resolved.roles, as Discord sends it.
+func RoleOption(name, roleID string) Option {
+	o := valueOption(name, discordgo.ApplicationCommandOptionRole, roleID)
+	o.roles = []string{roleID}
+	return o
+}
+
 // Subcommand wraps options in a subcommand.
 func Subcommand(name string, opts ...Option) Option {
 	return nested(name, discordgo.ApplicationCommandOptionSubCommand, opts)
@@ -94,6 +103,7 @@ func nested(name string, t discordgo.ApplicationCommandOptionType, opts []Option
 	for _, c := range opts {
 		o.opt.Options = append(o.opt.Options, c.opt)
 		o.users = append(o.users, c.users...)
+		o.roles = append(o.roles, c.roles...)
 	}
 	return o
 }
@@ -132,12 +142,20 @@ func appendInnermost(opts []*discordgo.ApplicationCommandInteractionDataOption, 
 func (s *Server) commandInteraction(ctx InteractionContext, t discordgo.InteractionType, name string, opts []Option) *discordgo.Interaction {
 	data := discordgo.ApplicationCommandInteractionData{ID: s.commandID(ctx.GuildID, name), Name: name, CommandType: discordgo.ChatApplicationCommand}
 	var users []Member
+	var roles []string
 	for _, o := range opts {
 		data.Options = append(data.Options, o.opt)
 		users = append(users, o.users...)
+		roles = append(roles, o.roles...)
 	}
-	if len(users) > 0 {
+	if len(users) > 0 || len(roles) > 0 {
 		data.Resolved = resolved(ctx.GuildID != "", users)
+	}
+	for _, id := range roles {
+		if data.Resolved.Roles == nil {
+			data.Resolved.Roles = map[string]*discordgo.Role{}
+		}
+		data.Resolved.Roles[id] = &discordgo.Role{ID: id, Name: "role-" + id, Mentionable: true}
 	}
 	i := s.baseInteraction(ctx, t)
 	i.Data = data
