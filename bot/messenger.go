@@ -31,6 +31,7 @@ type Messenger struct {
 	limiter *rate.Limiter
 	log     *slog.Logger
 	backoff func(attempt int) time.Duration
+	dms     *dmState // DM channels opened and members with closed DMs (dm.go)
 }
 
 // NewMessenger returns the bot's one Messenger; all callers must share it, since
@@ -41,6 +42,7 @@ func (b *Bot) NewMessenger() *Messenger {
 		limiter: rate.NewLimiter(globalRate, globalBurst),
 		log:     b.log,
 		backoff: func(attempt int) time.Duration { return time.Duration(attempt*attempt) * 250 * time.Millisecond },
+		dms:     newDMState(),
 	}
 }
 
