@@ -23,6 +23,10 @@ type Config struct {
 	Scope Scope
 	// Workers bounds how many handlers run at once; DefaultWorkers when 0.
 	Workers int
+	// Batch is how many due jobs one Claim takes at most, to run as workers free up;
+	// DefaultBatch when 0, never fewer than Workers. Jobs claimed and not yet started when
+	// the scheduler shuts down are released.
+	Batch int
 	// Backoff is the delay before retry number attempt (1 after the first failure);
 	// DefaultBackoff when nil.
 	Backoff func(attempt int) time.Duration
@@ -33,6 +37,9 @@ type Config struct {
 
 // DefaultWorkers is Config.Workers when unset.
 const DefaultWorkers = 8
+
+// DefaultBatch is Config.Batch when unset.
+const DefaultBatch = 64
 
 // DefaultMaxAttempts is Config.MaxAttempts when unset: with DefaultBackoff, about 1 h 40 min
 // of retries.
@@ -51,7 +58,8 @@ func DefaultBackoff(attempt int) time.Duration {
 // Scheduler runs the jobs of a Store when they are due: one clock timer for the earliest
 // pending job, at most Workers handlers at a time.
 //
-// While every worker is busy no timer is armed: the next worker to finish claims more.
+// Due jobs are claimed in batches and run as workers free up. While every worker is busy
+// no timer is armed: the next worker to finish starts the next claimed job, or claims more.
 // Otherwise the timer is armed for the earliest pending job, re-armed after each claim and
 // whenever Add stores an earlier one. With a fake clock, a due job is claimed inside the
 // clock's Advance, and its handler runs in its own goroutine; Idle waits for it.
@@ -61,6 +69,7 @@ type Scheduler struct {
 	log      *slog.Logger
 	scope    Scope
 	workers  int
+	batch    int
 	backoff  func(int) time.Duration
 	maxTries int
 
@@ -71,7 +80,8 @@ type Scheduler struct {
 	cond     *sync.Cond // signalled when busy drops or the scheduler stops
 	started  bool
 	stopping bool
-	busy     int         // handlers running or about to
+	busy     int         // handlers running
+	queue    []Job       // claimed, waiting for a worker
 	timer    clock.Timer // nil when none is armed
 	timerGen uint64      // tells the armed timer from stopped ones that fire anyway
 	armedAt  time.Time   // the deadline of timer
@@ -90,7 +100,7 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	s := &Scheduler{
 		store: cfg.Store, clk: cfg.Clock, log: cfg.Log, scope: cfg.Scope,
-		workers: cfg.Workers, backoff: cfg.Backoff, maxTries: cfg.MaxAttempts,
+		workers: cfg.Workers, batch: cfg.Batch, backoff: cfg.Backoff, maxTries: cfg.MaxAttempts,
 		handlers: map[string]Handler{},
 	}
 	if s.log == nil {
@@ -99,6 +109,10 @@ func New(cfg Config) (*Scheduler, error) {
 	if s.workers <= 0 {
 		s.workers = DefaultWorkers
 	}
+	if s.batch == 0 {
+		s.batch = DefaultBatch
+	}
+	s.batch = max(s.batch, s.workers)
 	if s.backoff == nil {
 		s.backoff = DefaultBackoff
 	}
@@ -178,7 +192,7 @@ func (s *Scheduler) Idle(ctx context.Context) error {
 	defer stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for s.busy > 0 {
+	for s.busy > 0 || len(s.queue) > 0 {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -200,7 +214,14 @@ func (s *Scheduler) Shutdown(ctx context.Context) error {
 	}
 	s.stopping = true
 	s.stopTimerLocked()
+	queued := s.queue
+	s.queue = nil
 	s.mu.Unlock()
+	for _, j := range queued {
+		if err := s.store.Release(context.WithoutCancel(ctx), j.ID); err != nil {
+			s.log.Error("jobs: cannot release a claimed job at shutdown; it runs after a restart", "kind", j.Kind, "key", j.Key, "err", err)
+		}
+	}
 	err := s.Idle(ctx)
 	if err != nil {
 		s.cancel()
@@ -221,25 +242,41 @@ func (s *Scheduler) fire(gen uint64) {
 	s.pumpLocked()
 }
 
-// pumpLocked claims as many due jobs as there are free workers, starts them, and arms the
-// timer for the earliest pending job if a worker is still free. Caller holds s.mu.
+// pumpLocked starts claimed jobs on the free workers, claiming a batch of due jobs when
+// none is waiting, and arms the timer for the earliest pending job if a worker is still
+// free. Caller holds s.mu.
+//
+// A worker left free means the last Claim returned fewer jobs than asked (the batch is
+// never smaller than the workers), so nothing else is due now.
 func (s *Scheduler) pumpLocked() {
 	if !s.started || s.stopping {
 		return
 	}
 	ctx := s.runCtx
 	now := s.clk.Now()
-	if free := s.workers - s.busy; free > 0 {
-		claimed, err := s.store.Claim(ctx, s.scope, now, free)
-		if err != nil {
-			s.storeFailedLocked("claim due jobs", err)
-			s.armLocked(now.Add(time.Second))
-			return
+	for claimed := false; s.busy < s.workers; {
+		if len(s.queue) == 0 {
+			if claimed {
+				break
+			}
+			jobs, err := s.store.Claim(ctx, s.scope, now, s.batch)
+			if err != nil {
+				s.storeFailedLocked("claim due jobs", err)
+				s.armLocked(now.Add(time.Second))
+				return
+			}
+			s.queue, claimed = jobs, true
+			if len(jobs) == 0 {
+				break
+			}
 		}
-		for _, j := range claimed {
-			s.busy++
-			go s.run(j)
-		}
+		j := s.queue[0]
+		s.queue = s.queue[1:]
+		s.busy++
+		go s.run(j)
+	}
+	if len(s.queue) == 0 {
+		s.queue = nil // let the batch's array go
 	}
 	if s.busy >= s.workers {
 		// The next worker to finish claims more; no timer meanwhile.

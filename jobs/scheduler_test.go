@@ -386,3 +386,34 @@ func TestDefaultBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestShutdownReleasesClaimedJobsNotStarted(t *testing.T) {
+	release := make(chan struct{})
+	f := newFixture(t, Config{Workers: 1, Batch: 5}, func(ctx context.Context, j Job) (Outcome, error) {
+		<-release
+		return Done(), nil
+	})
+	f.start()
+	for _, key := range []string{"a", "b", "c"} {
+		f.add(key, t0.Add(time.Second))
+	}
+	f.clk.Advance(time.Second) // one claim takes all three; a runs, b and c wait
+	if _, claimed, _ := f.store.state("c"); !claimed {
+		t.Fatal("c not claimed with the batch")
+	}
+	done := make(chan error)
+	go func() { done <- f.s.Shutdown(context.Background()) }()
+	time.Sleep(10 * time.Millisecond)
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if f.runs.count() != 1 {
+		t.Fatalf("ran %v; want a only", f.runs.calls)
+	}
+	for _, key := range []string{"b", "c"} {
+		if j, claimed, completed := f.store.state(key); claimed || completed || j.Attempts != 0 {
+			t.Fatalf("%s: claimed %v completed %v attempts %d; want released with its attempt given back", key, claimed, completed, j.Attempts)
+		}
+	}
+}
