@@ -175,3 +175,23 @@ func scanJob(row rowScanner) (jobs.Job, error) {
 	j.Due = time.Unix(0, due).UTC()
 	return j, nil
 }
+
+// PurgeJobs deletes the jobs completed before completedBefore and reports how many: the
+// table otherwise keeps a row for every occurrence ever run. A purged job's (kind, key) is
+// free again, so the idempotency of Add holds only within the kept window: keep longer
+// than anything adds occurrences in the past (schedules add upcoming occurrences only).
+func (db *DB) PurgeJobs(ctx context.Context, completedBefore time.Time) (int, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE completed_at < ?`, completedBefore.UnixNano())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge completed jobs: %w", err)
+	}
+	return int(n), nil
+}

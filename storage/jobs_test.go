@@ -433,3 +433,25 @@ func noErr(tb testing.TB, err error) {
 		tb.Fatal(err)
 	}
 }
+
+func TestPurgeJobsDeletesOnlyOldCompletedJobs(t *testing.T) {
+	now := fixedNow()
+	db, ctx := openTemp(t), context.Background()
+	for _, k := range []string{"done", "claimed", "pending"} {
+		db.Add(ctx, testJob(k, now))
+	}
+	c, _ := db.Claim(ctx, jobs.Scope{}, now, 2)
+	must(t, db.Complete(ctx, c[0].ID)) // completed at fixedNow (the DB's clock)
+	if n, err := db.PurgeJobs(ctx, now); err != nil || n != 0 {
+		t.Fatalf("PurgeJobs(now) = %d, %v; want 0 (completed at now, not before)", n, err)
+	}
+	if n, err := db.PurgeJobs(ctx, now.Add(time.Nanosecond)); err != nil || n != 1 {
+		t.Fatalf("PurgeJobs = %d, %v; want the completed job only", n, err)
+	}
+	if added, _ := db.Add(ctx, testJob("done", now)); !added {
+		t.Fatal("a purged job's key is still taken")
+	}
+	if added, _ := db.Add(ctx, testJob("claimed", now)); added {
+		t.Fatal("a claimed job was purged")
+	}
+}
