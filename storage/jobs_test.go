@@ -373,6 +373,9 @@ func BenchmarkJobsStartWith100k(b *testing.B) {
 	defer db.Close()
 	fillJobs(b, db, 100_000, fixedNow().Add(time.Hour), 6*time.Second) // a week of jobs
 	ctx := context.Background()
+	var pages, pageSize int64
+	db.read.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages)
+	db.read.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -389,6 +392,7 @@ func BenchmarkJobsStartWith100k(b *testing.B) {
 		}
 		s.Shutdown(ctx)
 	}
+	b.ReportMetric(float64(pages*pageSize)/(1<<20), "db-MiB")
 }
 
 // BenchmarkJobsFire100k runs 100,000 due jobs with a no-op handler on the fake clock and
