@@ -20,6 +20,7 @@ import (
 	"github.com/stretchbot/stretchbot/commands"
 	"github.com/stretchbot/stretchbot/guild"
 	"github.com/stretchbot/stretchbot/internal/syncbuf"
+	"github.com/stretchbot/stretchbot/jobs"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -93,7 +94,12 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 	logger := slog.New(slog.NewTextHandler(fx.logs, nil))
 	engine := session.New(session.Config{Logger: logger}, db, NewSessionPoster(&fuzzSender{}), clk)
 	tb.Cleanup(func() { engine.Shutdown(ctx) })
-	fx.cmds = commands.All(commands.Deps{Catalog: cat, Store: db, Sessions: engine, PrepGap: 10 * time.Second})
+	scheduler, err := jobs.New(jobs.Config{Store: db, Clock: clk, Log: logger})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fx.cmds = commands.All(commands.Deps{Catalog: cat, Store: db, Sessions: engine, PrepGap: 10 * time.Second,
+		Jobs: scheduler, DefaultZone: "UTC"})
 	if fx.bot, err = New(Options{Token: "fuzz-token-not-real", APIURL: "http://127.0.0.1:1", Logger: logger, Now: clk.Now,
 		DeferAfter: time.Minute, Transport: okTransport{}}); err != nil {
 		tb.Fatal(err)

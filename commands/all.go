@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/catalog"
+	"github.com/stretchbot/stretchbot/jobs"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -17,6 +18,10 @@ type Deps struct {
 	PrepGap time.Duration
 	// Sessions runs the group sessions of /session.
 	Sessions *session.Engine
+	// Jobs runs the work due later, such as a schedule's next lobby.
+	Jobs *jobs.Scheduler
+	// DefaultZone is defaults.timezone, for servers that set no zone.
+	DefaultZone string
 }
 
 // All returns every slash command, in the order /help lists them. The same list is
@@ -27,6 +32,7 @@ func All(d Deps) []Command {
 		exercisesCommand(d.Catalog),
 		routineCommand(d.Catalog, d.Store, d.PrepGap),
 		sessionCommandFor(d),
+		scheduleCommand(schedulesFor(d)),
 		safetyCommand(d.Catalog),
 		tipsCommand(d.Catalog),
 		streakCommand(d.Store),
@@ -39,4 +45,10 @@ func All(d Deps) []Command {
 		settingsCommand(d.Store),
 	}
 	return append(cmds, help(cmds))
+}
+
+// JobHandlers are the handlers of the jobs the commands queue, by kind, each reading the
+// time from now.
+func JobHandlers(d Deps, now func() time.Time) map[string]jobs.Handler {
+	return map[string]jobs.Handler{LobbyJob: schedulesFor(d).LobbyHandler(now)}
 }

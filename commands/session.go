@@ -45,8 +45,14 @@ type sessionCommand struct {
 // sessionCommandFor builds /session from the shared dependencies. The server's own
 // routines come from the same reader /routine uses, so both list the same routines.
 func sessionCommandFor(d Deps) Command {
-	return newSessionCommand(&sessionCommand{engine: d.Sessions, catalog: d.Catalog, settings: d.Store,
-		custom: (&routines{cat: d.Catalog, store: d.Store}).custom})
+	return newSessionCommand(sessionsFor(d))
+}
+
+// sessionsFor is the /session handler value, which /schedule shares to resolve routines
+// and start sessions as /session start does.
+func sessionsFor(d Deps) *sessionCommand {
+	return &sessionCommand{engine: d.Sessions, catalog: d.Catalog, settings: d.Store,
+		custom: (&routines{cat: d.Catalog, store: d.Store}).custom}
 }
 
 // newSessionCommand builds /session: start, stop and status, and the session buttons.

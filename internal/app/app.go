@@ -15,6 +15,7 @@ import (
 	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/commands"
 	"github.com/stretchbot/stretchbot/config"
+	"github.com/stretchbot/stretchbot/jobs"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -34,6 +35,7 @@ type App struct {
 	db       *storage.DB
 	bot      *bot.Bot
 	sessions *session.Engine
+	jobs     *jobs.Scheduler
 	log      *slog.Logger
 }
 
@@ -71,30 +73,42 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	}
 	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LeadIn: cfg.Session.PrepGap, LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger},
 		db, bot.NewSessionPoster(b.NewMessenger()), opts.Clock)
-	cmds := commands.All(commands.Deps{
-		Catalog:  cat,
-		Store:    db,
-		PrepGap:  cfg.Session.PrepGap,
-		Sessions: sessions,
-	})
-	if err := b.Open(ctx, cmds); err != nil {
+	scheduler, err := jobs.New(jobs.Config{Store: db, Clock: opts.Clock, Log: opts.Logger})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a := &App{db: db, bot: b, sessions: sessions, log: opts.Logger}
-	// Sessions resume only once the gateway is up, so their buttons can be answered.
-	if err := sessions.Restore(ctx); err != nil {
+	deps := commands.Deps{
+		Catalog:     cat,
+		Store:       db,
+		PrepGap:     cfg.Session.PrepGap,
+		Sessions:    sessions,
+		Jobs:        scheduler,
+		DefaultZone: cfg.Defaults.Timezone,
+	}
+	for kind, handle := range commands.JobHandlers(deps, opts.Clock.Now) {
+		scheduler.Handle(kind, handle)
+	}
+	if err := b.Open(ctx, commands.All(deps)); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{db: db, bot: b, sessions: sessions, jobs: scheduler, log: opts.Logger}
+	// Sessions resume, and due work runs, only once the gateway is up, so their buttons
+	// can be answered; sessions first, so a scheduled lobby finds its channel's state.
+	if err := errors.Join(sessions.Restore(ctx), scheduler.Start(ctx)); err != nil {
 		return nil, errors.Join(err, a.Close(ctx))
 	}
 	return a, nil
 }
 
-// Close shuts down in order: stop taking interactions and let handlers finish
-// their writes, stop the session timers and wait for transitions in flight (sessions
-// stay active in the database and resume at the next start), then close the database.
+// Close shuts down in order: stop taking interactions and let handlers finish their
+// writes, stop the job scheduler (claimed jobs not yet run are released), stop the session
+// timers and wait for transitions in flight (sessions stay active in the database and
+// resume at the next start), then close the database.
 func (a *App) Close(ctx context.Context) error {
 	botErr := a.bot.Close(ctx)
-	return errors.Join(botErr, a.sessions.Shutdown(ctx), a.db.Close())
+	return errors.Join(botErr, a.jobs.Shutdown(ctx), a.sessions.Shutdown(ctx), a.db.Close())
 }
 
 // Run starts the bot and serves until ctx is cancelled (SIGINT/SIGTERM), then
