@@ -85,3 +85,73 @@ func (h *harness) awaitSessionMessage(what, want string) fakediscord.Message {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestScheduledLobbySurvivesARestart stops the bot after a schedule is made and starts it
+// again after the lobby's minute has passed but before the session's: the lobby is posted
+// on start, once, and a second restart posts nothing more.
+func TestScheduledLobbySurvivesARestart(t *testing.T) {
+	h, clk := startClocked(t)
+	h.createQuickRoutine()
+	h.slash(admin, "schedule", fakediscord.Subcommand("create",
+		fakediscord.StringOption("routine", "Quick"), fakediscord.StringOption("time", "18:10"),
+		fakediscord.StringOption("days", "daily"), fakediscord.StringOption("timezone", "UTC"),
+		fakediscord.IntegerOption("lobby", 5)))
+	h.stop()
+	clk.Advance(7 * time.Minute) // 18:07: the lobby (18:05) fell due while the bot was down
+	h.start()
+	h.awaitSessionMessage("the lobby after the restart", "Group session: Quick")
+	lobbies := func() int {
+		n := 0
+		for _, m := range h.fake.Messages(testChannel) {
+			if m.InteractionID == "" && strings.Contains(messageText(m), "Group session: Quick") {
+				n++
+			}
+		}
+		return n
+	}
+	h.stop()
+	h.start()
+	clk.Advance(time.Second)
+	if n := lobbies(); n != 1 {
+		t.Errorf("%d lobbies after two restarts; want exactly one", n)
+	}
+}
+
+func TestScheduleRefusesWhatItCannotRun(t *testing.T) {
+	h := startHarness(t)
+	create := func(opts ...fakediscord.Option) string {
+		base := []fakediscord.Option{fakediscord.StringOption("routine", "desk-break")}
+		return h.slash(admin, "schedule", fakediscord.Subcommand("create", append(base, opts...)...)).text()
+	}
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"no such time", create(fakediscord.StringOption("time", "25:00"), fakediscord.StringOption("days", "daily")),
+			`Times are HH:MM on a 24-hour clock, like 15:00; "25:00" is not one.`},
+		{"no such day", create(fakediscord.StringOption("time", "15:00"), fakediscord.StringOption("days", "funday")),
+			`"funday" is not a day.`},
+		{"everyone as ping role", create(fakediscord.StringOption("time", "15:00"), fakediscord.StringOption("days", "daily"),
+			fakediscord.RoleOption("ping_role", testGuild)), "@everyone can't be a schedule's ping role"},
+		{"no such zone", create(fakediscord.StringOption("time", "15:00"), fakediscord.StringOption("days", "daily"),
+			fakediscord.StringOption("timezone", "Atlantis")), "Atlantis"},
+	}
+	for _, tt := range tests {
+		if !strings.Contains(tt.got, tt.want) {
+			t.Errorf("%s: answered %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+	if list := h.slash(admin, "schedule", fakediscord.Subcommand("list")).text(); !strings.Contains(list, "no schedules yet") {
+		t.Errorf("a refused schedule was stored:\n%s", list)
+	}
+
+	// Another server cannot reach this one's schedule by its id.
+	assertTextHas(t, "create", create(fakediscord.StringOption("time", "15:00"), fakediscord.StringOption("days", "daily")), "Scheduled #1")
+	elsewhere := fakediscord.InteractionContext{GuildID: otherGuild, ChannelID: otherGuildChannel, Member: mallory}
+	for _, sub := range []string{"delete", "skip"} {
+		a := h.interact(h.fake.SlashCommand(elsewhere, "schedule", fakediscord.Subcommand(sub, fakediscord.IntegerOption("schedule", 1))))
+		assertTextHas(t, sub+" from another server", a.text(), "This server has no schedule #1.")
+	}
+	assertTextHas(t, "/schedule list after the attempts", h.slash(admin, "schedule", fakediscord.Subcommand("list")).text(), "#1")
+}
