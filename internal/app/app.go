@@ -89,6 +89,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	for kind, handle := range commands.JobHandlers(deps, opts.Clock.Now) {
 		scheduler.Handle(kind, handle)
 	}
+	scheduler.Handle(purgeJob, purgeCompletedJobs(db, scheduler, opts.Clock.Now))
 	if err := b.Open(ctx, commands.All(deps)); err != nil {
 		db.Close()
 		return nil, err
@@ -96,10 +97,36 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	a := &App{db: db, bot: b, sessions: sessions, jobs: scheduler, log: opts.Logger}
 	// Sessions resume, and due work runs, only once the gateway is up, so their buttons
 	// can be answered; sessions first, so a scheduled lobby finds its channel's state.
-	if err := errors.Join(sessions.Restore(ctx), scheduler.Start(ctx)); err != nil {
+	if err := errors.Join(sessions.Restore(ctx), scheduler.Start(ctx), queuePurge(ctx, scheduler, opts.Clock.Now())); err != nil {
 		return nil, errors.Join(err, a.Close(ctx))
 	}
 	return a, nil
+}
+
+// Completed jobs are kept a week (long enough for a job's key to keep it from running
+// twice), then deleted by a daily job, so the table does not grow with every occurrence.
+const (
+	purgeJob      = "purge-jobs"
+	keepCompleted = 7 * 24 * time.Hour
+)
+
+// queuePurge queues the purge of the day after now; its key is the day, so a restart
+// queues it once.
+func queuePurge(ctx context.Context, q *jobs.Scheduler, now time.Time) error {
+	day := now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	_, err := q.Add(ctx, jobs.Job{Kind: purgeJob, Key: day.Format(time.DateOnly), Due: day})
+	return err
+}
+
+// purgeCompletedJobs deletes the jobs completed more than keepCompleted ago and queues the
+// next day's purge.
+func purgeCompletedJobs(db *storage.DB, q *jobs.Scheduler, now func() time.Time) jobs.Handler {
+	return func(ctx context.Context, _ jobs.Job) (jobs.Outcome, error) {
+		if _, err := db.PurgeJobs(ctx, now().Add(-keepCompleted)); err != nil {
+			return jobs.Outcome{}, err
+		}
+		return jobs.Done(), queuePurge(ctx, q, now())
+	}
 }
 
 // Close shuts down in order: stop taking interactions and let handlers finish their

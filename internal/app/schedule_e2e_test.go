@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"database/sql"
 	"slices"
 	"strconv"
 	"strings"
@@ -154,4 +155,39 @@ func TestScheduleRefusesWhatItCannotRun(t *testing.T) {
 		assertTextHas(t, sub+" from another server", a.text(), "This server has no schedule #1.")
 	}
 	assertTextHas(t, "/schedule list after the attempts", h.slash(admin, "schedule", fakediscord.Subcommand("list")).text(), "#1")
+}
+
+// TestCompletedJobsArePurgedAfterAWeek runs a daily schedule for ten days: the daily purge
+// keeps the last week of completed jobs and deletes the older ones.
+func TestCompletedJobsArePurgedAfterAWeek(t *testing.T) {
+	h, clk := startClocked(t)
+	h.createQuickRoutine()
+	h.slash(admin, "schedule", fakediscord.Subcommand("create",
+		fakediscord.StringOption("routine", "Quick"), fakediscord.StringOption("time", "18:30"),
+		fakediscord.StringOption("days", "daily"), fakediscord.StringOption("timezone", "UTC")))
+	for range 10 {
+		clk.Advance(24 * time.Hour)
+	}
+	db, err := sql.Open("sqlite3", h.cfg.Storage.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		var old, recent int
+		weekAgo := clk.Now().Add(-7 * 24 * time.Hour).UnixNano()
+		err := db.QueryRow(`SELECT COUNT(*) FILTER (WHERE completed_at < ?), COUNT(*) FILTER (WHERE completed_at >= ?)
+			FROM jobs WHERE kind = 'schedule-lobby'`, weekAgo, weekAgo).Scan(&old, &recent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if old == 0 && recent >= 6 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d lobby jobs completed over a week ago are kept, %d recent ones; want 0 and the last week's", old, recent)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
