@@ -99,7 +99,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 		tb.Fatal(err)
 	}
 	fx.cmds = commands.All(commands.Deps{Catalog: cat, Store: db, Sessions: engine, PrepGap: 10 * time.Second,
-		Jobs: scheduler, DefaultZone: "UTC"})
+		Jobs: scheduler, Notes: &fuzzSender{}, DefaultZone: "UTC"})
 	if fx.bot, err = New(Options{Token: "fuzz-token-not-real", APIURL: "http://127.0.0.1:1", Logger: logger, Now: clk.Now,
 		DeferAfter: time.Minute, Transport: okTransport{}}); err != nil {
 		tb.Fatal(err)

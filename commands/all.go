@@ -20,6 +20,8 @@ type Deps struct {
 	Sessions *session.Engine
 	// Jobs runs the work due later, such as a schedule's next lobby.
 	Jobs *jobs.Scheduler
+	// Notes posts the bot's own short notices in a channel (paced with its other writes).
+	Notes noteSender
 	// DefaultZone is defaults.timezone, for servers that set no zone.
 	DefaultZone string
 }

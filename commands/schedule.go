@@ -44,10 +44,17 @@ type jobQueue interface {
 
 var _ jobQueue = (*jobs.Scheduler)(nil)
 
+// noteSender posts a message the bot writes on its own; *bot.Messenger is the one
+// implementation (paced, mentions forbidden).
+type noteSender interface {
+	Send(ctx context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error)
+}
+
 // schedules is /schedule and the job that opens each occurrence's lobby.
 type schedules struct {
 	store    scheduleStore
 	queue    jobQueue
+	notes    noteSender
 	sessions *sessionCommand // resolves routines and starts sessions as /session start does
 	// defaultZone is the zone of servers that set none (defaults.timezone).
 	defaultZone string
@@ -62,7 +69,7 @@ type lobbyPayload struct {
 
 // schedulesFor builds /schedule from the shared dependencies.
 func schedulesFor(d Deps) *schedules {
-	return &schedules{store: d.Store, queue: d.Jobs, sessions: sessionsFor(d), defaultZone: d.DefaultZone}
+	return &schedules{store: d.Store, queue: d.Jobs, notes: d.Notes, sessions: sessionsFor(d), defaultZone: d.DefaultZone}
 }
 
 // scheduleCommand is /schedule create, list, delete and skip.
@@ -352,9 +359,19 @@ func (s *schedules) openLobby(ctx context.Context, j jobs.Job, now time.Time) (j
 		PingRole: sc.PingRoleID})
 	var busy *session.BusyError
 	if errors.As(err, &busy) {
-		return jobs.Skip("a session was already running in its channel"), nil
+		return jobs.Skip("a session was already running in its channel"), s.noteBusy(ctx, sc, start)
 	}
 	return jobs.Done(), err
+}
+
+// noteBusy tells the channel that an occurrence did not open because a session was already
+// running there. Its key makes the job idempotent; the note is the one part a rerun after
+// a crash could repeat.
+func (s *schedules) noteBusy(ctx context.Context, sc guild.Schedule, start time.Time) error {
+	_, err := s.notes.Send(ctx, sc.ChannelID, &discordgo.MessageSend{Content: fmt.Sprintf(
+		"The scheduled %s session of <t:%d:t> (schedule #%d) did not open: a session is already running here.",
+		render.RoutineName(sc.Routine), start.Unix(), sc.ID)})
+	return err
 }
 
 // LobbyHandler is the handler of LobbyJob, reading the time from now.

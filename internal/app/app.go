@@ -71,8 +71,10 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		db.Close()
 		return nil, err
 	}
+	// One Messenger for every write the bot starts itself: one limiter paces them all.
+	messenger := b.NewMessenger()
 	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LeadIn: cfg.Session.PrepGap, LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger},
-		db, bot.NewSessionPoster(b.NewMessenger()), opts.Clock)
+		db, bot.NewSessionPoster(messenger), opts.Clock)
 	scheduler, err := jobs.New(jobs.Config{Store: db, Clock: opts.Clock, Log: opts.Logger})
 	if err != nil {
 		db.Close()
@@ -84,6 +86,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		PrepGap:     cfg.Session.PrepGap,
 		Sessions:    sessions,
 		Jobs:        scheduler,
+		Notes:       messenger,
 		DefaultZone: cfg.Defaults.Timezone,
 	}
 	for kind, handle := range commands.JobHandlers(deps, opts.Clock.Now) {

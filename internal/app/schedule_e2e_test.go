@@ -202,3 +202,29 @@ func TestCompletedJobsArePurgedAfterAWeek(t *testing.T) {
 		t.Errorf("%d lobby jobs completed over a week ago are kept, and %d recent ones; want none, and the last week's", old, recent)
 	}
 }
+
+// TestScheduleSkipsAnOccurrenceWhenTheChannelIsBusy starts a session by hand in the
+// schedule's channel: at the lobby's minute the occurrence is skipped with a note.
+func TestScheduleSkipsAnOccurrenceWhenTheChannelIsBusy(t *testing.T) {
+	h, clk := startClocked(t)
+	h.createQuickRoutine()
+	h.slash(admin, "schedule", fakediscord.Subcommand("create",
+		fakediscord.StringOption("routine", "Quick"), fakediscord.StringOption("time", "18:05"),
+		fakediscord.StringOption("days", "daily"), fakediscord.StringOption("timezone", "UTC"),
+		fakediscord.IntegerOption("lobby", 1)))
+	h.startSession(10) // a lobby of its own, open past 18:04
+	clk.Advance(4 * time.Minute)
+	note := h.awaitSessionMessage("the note", "did not open: a session is already running here")
+	if am := note.AllowedMentions; am == nil || len(am.Parse) != 0 || len(am.Roles) != 0 || len(am.Users) != 0 {
+		t.Errorf("the note may ping %+v", am)
+	}
+	lobbies := 0
+	for _, m := range h.fake.Messages(testChannel) {
+		if m.InteractionID == "" && strings.Contains(messageText(m), "Group session: Quick") {
+			lobbies++
+		}
+	}
+	if lobbies != 1 {
+		t.Errorf("%d lobbies in the channel; want only the one started by hand", lobbies)
+	}
+}
