@@ -297,7 +297,7 @@ func (b *Bot) send(i *discordgo.Interaction, resp *discordgo.InteractionResponse
 
 // request fills the fields every kind of interaction shares.
 func (b *Bot) request(i *discordgo.Interaction) *commands.Request {
-	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Received: b.opts.Now()}
+	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Received: b.opts.Now(), BotPermissions: i.AppPermissions}
 	user := i.User
 	if i.Member != nil {
 		user = i.Member.User

@@ -99,8 +99,10 @@ type Request struct {
 	Options map[string]*discordgo.ApplicationCommandInteractionDataOption
 	// Focused names the option being typed, for autocomplete.
 	Focused string
-	// Resolved holds the users and members named by user options.
+	// Resolved holds the users, members and roles named by options.
 	Resolved *discordgo.ApplicationCommandInteractionDataResolved
+	// BotPermissions are the bot's own permissions in the channel (app_permissions).
+	BotPermissions int64
 
 	// Params are the {name} segments of a clicked component's custom ID; MessageID is the
 	// clicked message and MessageChannelID the channel Discord says it is in.

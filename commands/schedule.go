@@ -177,7 +177,26 @@ func (s *schedules) create(ctx context.Context, req *Request) (*Reply, error) {
 	if err := s.queueLobby(ctx, sc, nextStart(sc, r, req.Received)); err != nil {
 		return nil, err
 	}
-	return Message(true, fmt.Sprintf("Scheduled #%d: %s.\n%s", sc.ID, describeSchedule(sc, r), nextThree(sc, r, req.Received))), nil
+	text := fmt.Sprintf("Scheduled #%d: %s.\n%s", sc.ID, describeSchedule(sc, r), nextThree(sc, r, req.Received))
+	if warning := cannotPing(req, sc.PingRoleID); warning != "" {
+		text += "\n" + warning
+	}
+	return Message(true, text), nil
+}
+
+// cannotPing warns, in one sentence, when the lobby's mention of roleID will not notify
+// anyone: Discord pings a role only when it is mentionable or the bot may Mention Everyone.
+func cannotPing(req *Request, roleID string) string {
+	if roleID == "" || req.BotPermissions&discordgo.PermissionMentionEveryone != 0 {
+		return ""
+	}
+	if req.Resolved != nil {
+		if role := req.Resolved.Roles[roleID]; role != nil && role.Mentionable {
+			return ""
+		}
+	}
+	return fmt.Sprintf("Note: <@&%s> is not mentionable and I may not Mention Everyone, so the lobby will name it "+
+		"without notifying anyone. Make the role mentionable (Server Settings → Roles) to fix it.", roleID)
 }
 
 // zone is the schedule's zone: the option, else the server's, else the bot's default.
