@@ -4,15 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/stretchbot/stretchbot/clock"
 )
 
 // secondsPerDay is the length of a civil day in Unix time, which has no leap seconds.
 const secondsPerDay = 24 * 60 * 60
-
-// zoneSpread bounds how far any zone's clock is from UTC (real offsets stay within
-// −12:00…+14:00, historical local mean times within ±16 h), so any instant earlier than a
-// wall time minus zoneSpread reads earlier than that wall time in every zone.
-const zoneSpread = 36 * 60 * 60
 
 // Rule is a recurring time: At local time on Days, in Zone. A nil Zone means UTC.
 type Rule struct {
@@ -93,29 +90,12 @@ func weekdayOf(day int64) time.Weekday {
 }
 
 // occurrence returns the occurrence of at on the civil date day in loc: the first instant
-// at which loc's wall clock reads that date at that time or later. It reports false when
-// that instant no longer reads that date (the zone skips the rest of the day).
-//
-// Unlike time.Date, which resolves a wall time in a gap to an instant on either side of
-// it, and in an overlap to either pass, this walks the zone's offset periods in order: in
-// each one, the clock reads wall at wall−offset and more than wall for the rest of the
-// period; a period entered with the clock already past wall (a gap) yields its start.
+// at which loc's wall clock reads that date at that time or later (clock.FirstReading). It
+// reports false when that instant no longer reads that date (the zone skips the rest of
+// the day).
 func occurrence(day int64, at LocalTime, loc *time.Location) (time.Time, bool) {
-	wall := day*secondsPerDay + at.seconds()
-	t := time.Unix(wall-zoneSpread, 0).In(loc)
-	for {
-		start, end := t.ZoneBounds()
-		_, offset := t.Zone()
-		first := wall - int64(offset)
-		if !start.IsZero() && first < start.Unix() {
-			first = start.Unix()
-		}
-		if end.IsZero() || first < end.Unix() {
-			occ := time.Unix(first, 0).In(loc)
-			return occ, floorDiv(first+int64(offset), secondsPerDay) == day
-		}
-		t = end
-	}
+	t, offset := clock.FirstReading(day*secondsPerDay+at.seconds(), loc)
+	return t, floorDiv(t.Unix()+int64(offset), secondsPerDay) == day
 }
 
 // floorDiv is a/b rounded down, for instants before 1970.

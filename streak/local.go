@@ -4,12 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// zoneSpread bounds how far any zone's clock is from UTC (real offsets stay within
-// −12:00…+14:00, historical local mean times within ±16 h), so every instant earlier than
-// a wall time minus zoneSpread reads earlier than that wall time in any zone.
-const zoneSpread = 36 * 60 * 60
+	"github.com/stretchbot/stretchbot/clock"
+)
 
 // LocalDay returns the local day that instant t belongs to in loc, with days starting at
 // dayStartHour (0–23) local time: the Day D with DayStart(D) <= t < DayEnd(D).
@@ -48,22 +45,8 @@ func DayEnd(day Day, loc *time.Location, dayStartHour int) time.Time {
 // Unlike time.Date, which may resolve a wall time in a gap to an instant before it, the
 // result never reads earlier than the day-start hour.
 func DayStart(day Day, loc *time.Location, dayStartHour int) time.Time {
-	wall := int64(day)*secondsPerDay + int64(dayStartHour)*60*60
-	// Walk the zone's offset periods in order; in each, the clock reads wall at
-	// wall−offset, and reads more than wall for the rest of the period.
-	t := time.Unix(wall-zoneSpread, 0).In(loc)
-	for {
-		start, end := t.ZoneBounds()
-		_, offset := t.Zone()
-		first := wall - int64(offset)
-		if !start.IsZero() && first < start.Unix() {
-			first = start.Unix()
-		}
-		if end.IsZero() || first < end.Unix() {
-			return time.Unix(first, 0).In(loc)
-		}
-		t = end
-	}
+	t, _ := clock.FirstReading(int64(day)*secondsPerDay+int64(dayStartHour)*60*60, loc)
+	return t
 }
 
 // ResolveZone returns the zone a member's days are counted in: the member's zone, else the
