@@ -102,12 +102,7 @@ func (s Days) String() string {
 	case Weekends:
 		return "weekends"
 	}
-	names := make([]string, 0, 7)
-	for _, d := range weekOrder {
-		if s.Has(d) {
-			names = append(names, d.String())
-		}
-	}
+	names := s.names(time.Weekday.String)
 	if len(names) == 1 {
 		return names[0]
 	}
@@ -126,11 +121,16 @@ func (s Days) Spec() string {
 	case Weekends:
 		return "weekends"
 	}
-	names := make([]string, 0, 7)
+	return strings.Join(s.names(func(d time.Weekday) string { return strings.ToLower(d.String()[:3]) }), ",")
+}
+
+// names names the days of the set, Monday first, each as name writes it.
+func (s Days) names(name func(time.Weekday) string) []string {
+	out := make([]string, 0, 7)
 	for _, d := range weekOrder {
 		if s.Has(d) {
-			names = append(names, strings.ToLower(d.String()[:3]))
+			out = append(out, name(d))
 		}
 	}
-	return strings.Join(names, ",")
+	return out
 }

@@ -101,19 +101,10 @@ func TestScheduledLobbySurvivesARestart(t *testing.T) {
 	clk.Advance(7 * time.Minute) // 18:07: the lobby (18:05) fell due while the bot was down
 	h.start()
 	h.awaitSessionMessage("the lobby after the restart", "Group session: Quick")
-	lobbies := func() int {
-		n := 0
-		for _, m := range h.fake.Messages(testChannel) {
-			if m.InteractionID == "" && strings.Contains(messageText(m), "Group session: Quick") {
-				n++
-			}
-		}
-		return n
-	}
 	h.stop()
 	h.start()
 	clk.Advance(time.Second)
-	if n := lobbies(); n != 1 {
+	if n := h.countLobbies(); n != 1 {
 		t.Errorf("%d lobbies after two restarts; want exactly one", n)
 	}
 }
@@ -218,13 +209,18 @@ func TestScheduleSkipsAnOccurrenceWhenTheChannelIsBusy(t *testing.T) {
 	if am := note.AllowedMentions; am == nil || len(am.Parse) != 0 || len(am.Roles) != 0 || len(am.Users) != 0 {
 		t.Errorf("the note may ping %+v", am)
 	}
-	lobbies := 0
-	for _, m := range h.fake.Messages(testChannel) {
-		if m.InteractionID == "" && strings.Contains(messageText(m), "Group session: Quick") {
-			lobbies++
-		}
-	}
-	if lobbies != 1 {
+	if lobbies := h.countLobbies(); lobbies != 1 {
 		t.Errorf("%d lobbies in the channel; want only the one started by hand", lobbies)
 	}
+}
+
+// countLobbies counts the lobbies of the routine Quick the bot posted in the test channel.
+func (h *harness) countLobbies() int {
+	n := 0
+	for _, m := range h.fake.Messages(testChannel) {
+		if m.InteractionID == "" && strings.Contains(messageText(m), "Group session: Quick") {
+			n++
+		}
+	}
+	return n
 }
