@@ -3,13 +3,14 @@ package bot
 import (
 	"container/list"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/guild"
 )
 
 // Discord JSON error codes of direct messages.
@@ -38,7 +39,7 @@ const (
 // ErrDMClosed means the member does not accept DMs from the bot (Discord error 50007).
 // Callers remember it and tell the member the next time they use a command; the
 // Messenger refuses further DMs to them without asking Discord until ReopenDM.
-var ErrDMClosed = errors.New("the member does not accept direct messages from the bot")
+var ErrDMClosed = guild.ErrDMsClosed
 
 // dmState is the Messenger's memory of DM channels and of members with closed DMs.
 type dmState struct {
