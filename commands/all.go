@@ -22,6 +22,8 @@ type Deps struct {
 	Jobs *jobs.Scheduler
 	// Notes posts the bot's own short notices in a channel (paced with its other writes).
 	Notes noteSender
+	// DMs sends the bot's own direct messages (reminders, notices of a schedule).
+	DMs dmSender
 	// DefaultZone is defaults.timezone, for servers that set no zone.
 	DefaultZone string
 }

@@ -87,6 +87,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		Sessions:    sessions,
 		Jobs:        scheduler,
 		Notes:       messenger,
+		DMs:         messenger,
 		DefaultZone: cfg.Defaults.Timezone,
 	}
 	for kind, handle := range commands.JobHandlers(deps, opts.Clock.Now) {
