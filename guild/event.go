@@ -28,3 +28,14 @@ var (
 // ErrDMsClosed means a member does not accept direct messages from the bot (Discord error
 // 50007): DM senders stop trying until the member runs a command again.
 var ErrDMsClosed = errors.New("the member does not accept direct messages from the bot")
+
+// OccurrenceEvent is the Discord event that mirrors one occurrence of a schedule.
+type OccurrenceEvent struct {
+	GuildID    string
+	ScheduleID int64
+	Start      time.Time // the occurrence's planned start: with ScheduleID, its key
+	EventID    string
+	End        time.Time // the end the event shows now
+	// Ended is set once the bot completed or canceled the event; it is not written again.
+	Ended bool
+}

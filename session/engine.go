@@ -44,6 +44,8 @@ type Config struct {
 	// RetryDelay: how soon a timer-driven transition is retried when the Store fails.
 	RetryDelay time.Duration
 	Logger     *slog.Logger
+	// Watcher, when set, hears of every stored change of a session opened by a schedule.
+	Watcher Watcher
 }
 
 func (c Config) withDefaults() Config {
@@ -128,7 +130,8 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (View, error) {
 	}
 	now, setBack := e.readClock()
 	s := &Session{GuildID: req.GuildID, ChannelID: req.ChannelID, HostID: req.Host.UserID,
-		RoutineName: req.RoutineName, Plan: plan, Status: Lobby, CreatedAt: now, StartAt: now.Add(req.Delay)}
+		RoutineName: req.RoutineName, Plan: plan, Status: Lobby, CreatedAt: now, StartAt: now.Add(req.Delay),
+		Occurrence: req.Occurrence}
 	if req.Host.UserID != "" {
 		s.Participants = []Participant{{UserID: req.Host.UserID, Name: req.Host.Name, JoinedAt: now, JoinedStep: -1}}
 	}

@@ -85,6 +85,15 @@ type Store interface {
 	LoadSession(ctx context.Context, id int64) (*Session, error)
 }
 
+// Watcher hears of every stored change of a session opened by a schedule (Occurrence
+// set), just after it was stored: the schedule side corrects the occurrence's Discord
+// event from it (completed early, running late, never started). It is called with the
+// session's lock held, in the order of the changes, so it must only record or queue work,
+// never wait for Discord.
+type Watcher interface {
+	SessionChanged(ctx context.Context, s *Session)
+}
+
 // Poster writes session messages to a channel. Implementations pace themselves through the
 // bot's shared REST limiter and retry 429s and 5xx; they may block while queued. The
 // engine never derives timing from when these calls return.
@@ -166,4 +175,6 @@ type StartRequest struct {
 	// PingRole, when set, is mentioned by the lobby's first message: a schedule's ping
 	// role, whose members asked to be told.
 	PingRole string
+	// Occurrence is the schedule occurrence that opens the session, zero for /session start.
+	Occurrence Occurrence
 }

@@ -97,7 +97,20 @@ type Session struct {
 
 	LiveMessageID       string    // the message the engine edits, empty before the first post
 	LiveMessagePostedAt time.Time // when LiveMessageID was posted (Discord limits edits after an hour)
+
+	// Occurrence names the schedule occurrence that opened the session; zero for a session
+	// started by hand.
+	Occurrence Occurrence
 }
+
+// Occurrence is one occurrence of a server's schedule: the schedule and its planned start.
+type Occurrence struct {
+	ScheduleID int64
+	Start      time.Time
+}
+
+// Scheduled reports whether o names an occurrence (the session was opened by a schedule).
+func (o Occurrence) Scheduled() bool { return o.ScheduleID != 0 }
 
 // Clone returns a copy that shares nothing mutable with s (the Plan is immutable).
 func (s *Session) Clone() *Session {

@@ -46,6 +46,7 @@ func (e *Engine) update(ctx context.Context, rt *run, change func(*Session)) err
 		}
 		rt.s = next
 		rt.rev++
+		e.tellWatcher(ctx, next)
 		return nil
 	}
 	recorded, err := e.store.FinishSession(ctx, next, Attendance(next))
@@ -59,7 +60,15 @@ func (e *Engine) update(ctx context.Context, rt *run, change func(*Session)) err
 	e.unregister(rt)
 	e.logFor(next).Info("session ended", "status", next.Status, "credited", len(recorded),
 		"active", next.ActiveTime(next.EndedAt), "skipped", next.SkippedTotal)
+	e.tellWatcher(ctx, next)
 	return nil
+}
+
+// tellWatcher passes a stored change of a scheduled session to the Watcher.
+func (e *Engine) tellWatcher(ctx context.Context, s *Session) {
+	if e.cfg.Watcher != nil && s.Occurrence.Scheduled() {
+		e.cfg.Watcher.SessionChanged(ctx, s.Clone())
+	}
 }
 
 // end finishes the session with status as of at, with a note for the final message.

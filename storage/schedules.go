@@ -61,32 +61,42 @@ func (db *DB) Schedule(ctx context.Context, guildID string, id int64) (guild.Sch
 	return s, err
 }
 
-// DeleteSchedule removes the server's schedule with that id, or returns
-// guild.ErrScheduleNotFound.
+// DeleteSchedule removes the server's schedule with that id, with its Notify me list and
+// its events' records, or returns guild.ErrScheduleNotFound.
 func (db *DB) DeleteSchedule(ctx context.Context, guildID string, id int64) error {
-	return db.changeSchedule(ctx, `DELETE FROM schedules WHERE guild_id = ? AND id = ?`, guildID, id)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := changeSchedule(ctx, tx, `DELETE FROM schedules WHERE guild_id = ? AND id = ?`, guildID, id); err != nil {
+			return err
+		}
+		for _, table := range []string{"schedule_notify", "schedule_events"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE guild_id = ? AND schedule_id = ?`, guildID, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SkipScheduleUntil makes the server's schedule skip its occurrences before until.
 func (db *DB) SkipScheduleUntil(ctx context.Context, guildID string, id int64, until time.Time) error {
-	return db.changeSchedule(ctx, `UPDATE schedules SET skip_before = ? WHERE guild_id = ? AND id = ?`,
-		until.Unix(), guildID, id)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		return changeSchedule(ctx, tx, `UPDATE schedules SET skip_before = ? WHERE guild_id = ? AND id = ?`,
+			until.Unix(), guildID, id)
+	})
 }
 
-// changeSchedule runs one statement that names a schedule by server and id last in args,
-// and reports guild.ErrScheduleNotFound when it touched none.
-func (db *DB) changeSchedule(ctx context.Context, query string, args ...any) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err == nil && n == 0 {
-			err = guild.ErrScheduleNotFound
-		}
+// changeSchedule runs one statement whose last two arguments are the schedule's server and
+// id, and reports guild.ErrScheduleNotFound when it touched no row.
+func changeSchedule(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
 		return err
-	})
+	}
+	n, err := res.RowsAffected()
+	if err == nil && n == 0 {
+		err = guild.ErrScheduleNotFound
+	}
+	return err
 }
 
 const scheduleColumns = `id, guild_id, channel_id, routine, at, days, zone, lobby_seconds, ping_role_id, event,

@@ -19,7 +19,8 @@ const activeStatuses = `('lobby', 'running', 'paused')`
 
 // sessionColumns are read by scanSession, in this order.
 const sessionColumns = `id, guild_id, channel_id, host_id, routine_name, plan_json, status, created_at, start_at,
-	started_at, paused_at, paused_total_ns, skipped_total_ns, ended_at, live_message_id, live_message_posted_at`
+	started_at, paused_at, paused_total_ns, skipped_total_ns, ended_at, live_message_id, live_message_posted_at,
+	schedule_id, schedule_start`
 
 // CreateSession stores a new active session with its participants and returns its id. If
 // the channel already has an active session it stores nothing and returns a
@@ -45,9 +46,9 @@ func (db *DB) CreateSession(ctx context.Context, s *session.Session) (int64, err
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO sessions (guild_id, channel_id, host_id, routine_name, plan_json,
-			status, created_at, start_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			status, created_at, start_at, schedule_id, schedule_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.GuildID, s.ChannelID, s.HostID, s.RoutineName, planJSON, s.Status.String(),
-			encodeTime(s.CreatedAt), encodeTime(s.StartAt))
+			encodeTime(s.CreatedAt), encodeTime(s.StartAt), s.Occurrence.ScheduleID, unixOrZero(s.Occurrence.Start))
 		if err != nil {
 			return err
 		}

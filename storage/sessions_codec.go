@@ -21,10 +21,14 @@ func scanSession(row rowScanner) (*session.Session, error) {
 	var planJSON, status string
 	var created, startAt, started, paused, ended, posted sql.NullString
 	var pausedTotal, skippedTotal any
+	var scheduleStart int64
 	if err := row.Scan(&s.ID, &s.GuildID, &s.ChannelID, &s.HostID, &s.RoutineName, &planJSON, &status,
 		&created, &startAt, &started, &paused, &pausedTotal, &skippedTotal, &ended,
-		&s.LiveMessageID, &posted); err != nil {
+		&s.LiveMessageID, &posted, &s.Occurrence.ScheduleID, &scheduleStart); err != nil {
 		return nil, err
+	}
+	if s.Occurrence.Scheduled() {
+		s.Occurrence.Start = time.Unix(scheduleStart, 0).UTC()
 	}
 	what := fmt.Sprintf("session %d", s.ID)
 	var err error
