@@ -214,13 +214,12 @@ func claimed(r *commands.Reply, send func() error) (err error, stale bool) {
 	return err, false
 }
 
-// followUp sends a reply's follow-up message, if it has one.
+// followUp sends a reply's follow-up messages, in order: r, then r.FollowUp, and so on.
 func (b *Bot) followUp(i *discordgo.Interaction, r *commands.Reply) {
-	if r == nil {
-		return
-	}
-	if _, err := b.session.FollowupMessageCreate(i, true, webhookParams(r)); err != nil {
-		b.log.Error("sending a follow-up failed", b.attrs(i, err)...)
+	for ; r != nil; r = r.FollowUp {
+		if _, err := b.session.FollowupMessageCreate(i, true, webhookParams(r)); err != nil {
+			b.log.Error("sending a follow-up failed", b.attrs(i, err)...)
+		}
 	}
 }
 

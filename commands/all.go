@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/stretchbot/stretchbot/catalog"
@@ -24,6 +25,11 @@ type Deps struct {
 	Notes noteSender
 	// DMs sends the bot's own direct messages (reminders, notices of a schedule).
 	DMs dmSender
+	// Notices, when set, adds to every slash command's answer what the caller is owed,
+	// such as the news that their DMs refused the bot (a *DMMemory).
+	Notices owedNotices
+	// Log receives what the commands log on their own (not errors a handler returns).
+	Log *slog.Logger
 	// DefaultZone is defaults.timezone, for servers that set no zone.
 	DefaultZone string
 }
@@ -48,7 +54,11 @@ func All(d Deps) []Command {
 		forgetMeCommand(d.Store, d.Sessions),
 		settingsCommand(d.Store),
 	}
-	return append(cmds, help(cmds))
+	cmds = append(cmds, help(cmds))
+	if d.Notices != nil {
+		withOwedNotices(cmds, d.Notices, d.Log)
+	}
+	return cmds
 }
 
 // JobHandlers are the handlers of the jobs the commands queue, by kind, each reading the

@@ -80,6 +80,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		db.Close()
 		return nil, err
 	}
+	dms := commands.NewDMMemory(messenger, db, opts.Clock.Now, opts.Logger)
 	deps := commands.Deps{
 		Catalog:     cat,
 		Store:       db,
@@ -87,7 +88,9 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		Sessions:    sessions,
 		Jobs:        scheduler,
 		Notes:       messenger,
-		DMs:         messenger,
+		DMs:         dms,
+		Notices:     dms,
+		Log:         opts.Logger,
 		DefaultZone: cfg.Defaults.Timezone,
 	}
 	for kind, handle := range commands.JobHandlers(deps, opts.Clock.Now) {
