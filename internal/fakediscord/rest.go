@@ -47,6 +47,12 @@ func routeTable() []route {
 		bot(http.MethodGet, "/channels/{channel}/messages/{message}", (*Server).getMessage),
 		bot(http.MethodPatch, "/channels/{channel}/messages/{message}", (*Server).editMessage),
 		bot(http.MethodDelete, "/channels/{channel}/messages/{message}", (*Server).deleteChannelMessage),
+		bot(http.MethodPost, "/guilds/{guild}/scheduled-events", eventWrites((*Server).createScheduledEvent)),
+		bot(http.MethodGet, "/guilds/{guild}/scheduled-events", (*Server).listScheduledEvents),
+		bot(http.MethodGet, "/guilds/{guild}/scheduled-events/{event}", (*Server).getScheduledEvent),
+		bot(http.MethodPatch, "/guilds/{guild}/scheduled-events/{event}", eventWrites((*Server).editScheduledEvent)),
+		bot(http.MethodDelete, "/guilds/{guild}/scheduled-events/{event}", eventWrites((*Server).deleteScheduledEvent)),
+		bot(http.MethodGet, "/guilds/{guild}/scheduled-events/{event}/users", (*Server).scheduledEventUsers),
 	}
 }
 
