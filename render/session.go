@@ -364,13 +364,17 @@ func upperFirst(s string) string {
 }
 
 // sessionButtons lays out the buttons SessionButtons shows in the session's status, host
-// controls included or not, in rows of at most ButtonsPerRow.
+// controls included or not, in rows of at most ButtonsPerRow; a scheduled session's lobby
+// also offers its schedule's Notify me.
 func sessionButtons(s session.Session, hostControls bool) []discordgo.MessageComponent {
 	var buttons []discordgo.MessageComponent
 	for _, b := range SessionButtons() {
 		if slices.Contains(b.Shown, s.Status) && (hostControls || !b.Host) {
 			buttons = append(buttons, discordgo.Button{Label: b.Label, Style: b.Style, CustomID: SessionCustomID(s.ID, b)})
 		}
+	}
+	if s.Status == session.Lobby && s.Occurrence.Scheduled() {
+		buttons = append(buttons, NotifyButton(s.Occurrence.ScheduleID))
 	}
 	var rows []discordgo.MessageComponent
 	for chunk := range slices.Chunk(buttons, ButtonsPerRow) {

@@ -75,6 +75,15 @@ func TestSessionMessageLobby(t *testing.T) {
 		"Joined (2)", "Hana\nMo",
 		"[Join session/42/join][Leave session/42/leave][Start now session/42/start][Cancel session/42/cancel]")
 
+	scheduled := s
+	scheduled.Occurrence = session.Occurrence{ScheduleID: 7, Start: s.StartAt}
+	assertContains(t, messageText(SessionMessage(session.View{Session: scheduled, Step: -1, Now: sessionT0})),
+		"[Cancel session/42/cancel][Notify me schedule/7/notify]")
+	scheduled.Status, scheduled.StartedAt = session.Running, s.StartAt
+	if text := messageText(SessionMessage(session.View{Session: scheduled, Step: 0, Now: s.StartAt})); strings.Contains(text, "Notify me") {
+		t.Errorf("a running scheduled session offers Notify me:\n%s", text)
+	}
+
 	s.Participants[0].LeftAt = sessionT0.Add(time.Second)
 	left := messageText(SessionMessage(session.View{Session: s, Step: -1, Now: sessionT0}))
 	assertContains(t, left, "The host has left: members with Manage Messages or the server's host role can start it now or cancel it.")
