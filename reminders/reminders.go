@@ -107,7 +107,7 @@ func ParseStreak(at string) (Reminder, error) {
 	if err != nil {
 		return Reminder{}, fmt.Errorf("at: %w", err)
 	}
-	return Reminder{Kind: Streak, At: t}, nil
+	return Reminder{Kind: Streak, At: t, Days: schedule.Daily}, nil
 }
 
 // Window is the move rule of r in zone.

@@ -14,13 +14,14 @@ type Forgotten struct {
 	SessionCredits int  // credits for group sessions
 	Participations int  // places in group sessions
 	Hosted         int  // sessions that named them as host
+	Reminders      int  // personal reminders (/reminders)
 }
 
 // ForgetMember deletes everything kept about a member in one server, in one transaction:
 // their activity log, streak summary, settings, session credits, their places in group
-// sessions and their name as a session's host. Take the member out of running sessions
-// first (session.Engine.Forget), or a session ending later would credit them again. Other
-// servers are untouched.
+// sessions, their name as a session's host and their reminders. Take the member out of
+// running sessions first (session.Engine.Forget), or a session ending later would credit
+// them again. Other servers are untouched.
 func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgotten, error) {
 	var f Forgotten
 	var streaks, settings int
@@ -35,6 +36,7 @@ func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgott
 		{&f.Participations, `DELETE FROM session_participants WHERE session_id IN
 			(SELECT id FROM sessions WHERE guild_id = ?) AND user_id = ?`},
 		{&f.Hosted, `UPDATE sessions SET host_id = '' WHERE guild_id = ? AND host_id = ?`},
+		{&f.Reminders, `DELETE FROM reminders WHERE guild_id = ? AND user_id = ?`},
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, s := range steps {
