@@ -28,6 +28,8 @@ type Deps struct {
 	// Notices, when set, adds to every slash command's answer what the caller is owed,
 	// such as the news that their DMs refused the bot (a *DMMemory).
 	Notices owedNotices
+	// Events writes the Discord events that mirror schedules.
+	Events eventWriter
 	// Log receives what the commands log on their own (not errors a handler returns).
 	Log *slog.Logger
 	// DefaultZone is defaults.timezone, for servers that set no zone.
@@ -64,5 +66,6 @@ func All(d Deps) []Command {
 // JobHandlers are the handlers of the jobs the commands queue, by kind, each reading the
 // time from now.
 func JobHandlers(d Deps, now func() time.Time) map[string]jobs.Handler {
-	return map[string]jobs.Handler{LobbyJob: schedulesFor(d).LobbyHandler(now)}
+	s := schedulesFor(d)
+	return map[string]jobs.Handler{LobbyJob: s.LobbyHandler(now), NotifyJob: s.NotifyHandler(now), EventJob: s.EventHandler(now)}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -35,6 +36,8 @@ type scheduleStore interface {
 	Schedule(ctx context.Context, guildID string, id int64) (guild.Schedule, error)
 	DeleteSchedule(ctx context.Context, guildID string, id int64) error
 	SkipScheduleUntil(ctx context.Context, guildID string, id int64, until time.Time) error
+	occurrenceEvents
+	notifyStore
 }
 
 // jobQueue takes due work; *jobs.Scheduler is the one implementation.
@@ -50,14 +53,18 @@ type noteSender interface {
 	Send(ctx context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error)
 }
 
-// schedules is /schedule and the job that opens each occurrence's lobby.
+// schedules is /schedule, its Notify me button, and the jobs that open each occurrence's
+// lobby, send its notices and write its Discord event.
 type schedules struct {
 	store    scheduleStore
 	queue    jobQueue
 	notes    noteSender
+	dms      dmSender
+	events   eventWriter
 	sessions *sessionCommand // resolves routines and starts sessions as /session start does
 	// defaultZone is the zone of servers that set none (defaults.timezone).
 	defaultZone string
+	log         *slog.Logger
 }
 
 // lobbyPayload names the occurrence a lobby job opens.
@@ -69,7 +76,8 @@ type lobbyPayload struct {
 
 // schedulesFor builds /schedule from the shared dependencies.
 func schedulesFor(d Deps) *schedules {
-	return &schedules{store: d.Store, queue: d.Jobs, notes: d.Notes, sessions: sessionsFor(d), defaultZone: d.DefaultZone}
+	return &schedules{store: d.Store, queue: d.Jobs, notes: d.Notes, dms: d.DMs, events: d.Events, sessions: sessionsFor(d),
+		defaultZone: d.DefaultZone, log: d.Log}
 }
 
 // scheduleCommand is /schedule create, list, delete and skip.
@@ -96,7 +104,9 @@ func scheduleCommand(s *schedules) Command {
 					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "lobby",
 						Description: "Minutes the lobby opens before the start (default 10)", MinValue: &zero, MaxValue: lobbyMax},
 					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole, Name: "ping_role",
-						Description: "A role to mention when the lobby opens"}),
+						Description: "A role to mention when the lobby opens"},
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "event",
+						Description: "Show the next session as a Discord event (default: true)"}),
 				subcommand("list", "This server's schedules and their next sessions"),
 				subcommand("delete", "Delete one of this server's schedules (Manage Server or the host role)", id("The schedule")),
 				subcommand("skip", "Skip a schedule's next session only (Manage Server or the host role)", id("The schedule")),
@@ -104,8 +114,9 @@ func scheduleCommand(s *schedules) Command {
 		},
 		Handle: bySubcommand("schedule", map[string]Handler{"create": s.create, "list": s.list,
 			"delete": s.delete, "skip": s.skip}),
-		Complete: s.complete,
-		Private:  true,
+		Complete:   s.complete,
+		Components: []Component{s.notifyComponent()},
+		Private:    true,
 	})
 }
 
@@ -152,7 +163,8 @@ func (s *schedules) create(ctx context.Context, req *Request) (*Reply, error) {
 		return nil, err
 	}
 	sc := guild.Schedule{GuildID: req.GuildID, ChannelID: req.ChannelID, Routine: routine.Name, At: at.String(),
-		Days: days.Spec(), Zone: zone, Lobby: scheduleLobbyDefault * time.Minute, CreatedBy: req.Member.ID}
+		Days: days.Spec(), Zone: zone, Lobby: scheduleLobbyDefault * time.Minute, CreatedBy: req.Member.ID,
+		Event: req.Bool("event", true)}
 	if ch, ok := req.Options["channel"]; ok {
 		sc.ChannelID, _ = ch.Value.(string)
 	}
@@ -174,14 +186,40 @@ func (s *schedules) create(ctx context.Context, req *Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.queueLobby(ctx, sc, nextStart(sc, r, req.Received)); err != nil {
+	next := nextStart(sc, r, req.Received)
+	if err := s.queueOccurrence(ctx, sc, next); err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("Scheduled #%d: %s.\n%s", sc.ID, describeSchedule(sc, r), nextThree(sc, r, req.Received))
-	if warning := cannotPing(req, sc.PingRoleID); warning != "" {
-		text += "\n" + warning
+	eventNote := eventsOff(req, sc.Event)
+	if sc.Event && eventNote == "" {
+		if err := queueEvent(ctx, s.queue, eventPayload{GuildID: sc.GuildID, ScheduleID: sc.ID, Start: next.Unix(),
+			Action: eventCreate}, req.Received); err != nil {
+			return nil, err
+		}
 	}
-	return Message(true, text), nil
+	lines := []string{fmt.Sprintf("Scheduled #%d: %s.", sc.ID, describeSchedule(sc, r)), nextThree(sc, r, req.Received)}
+	if err := s.announce(ctx, sc, r, next); err != nil {
+		s.log.Info("posting a schedule's announcement failed", slog.Int64("schedule", sc.ID), slog.Any("err", err))
+		lines = append(lines, fmt.Sprintf("I couldn't post its announcement in <#%s>: check that I may send messages "+
+			"there, or its lobbies won't open either.", sc.ChannelID))
+	}
+	for _, note := range []string{cannotPing(req, sc.PingRoleID), eventNote} {
+		if note != "" {
+			lines = append(lines, note)
+		}
+	}
+	return Message(true, lines...), nil
+}
+
+// announce posts the new schedule in its channel, with the Notify me button.
+func (s *schedules) announce(ctx context.Context, sc guild.Schedule, r schedule.Rule, next time.Time) error {
+	_, err := s.notes.Send(ctx, sc.ChannelID, &discordgo.MessageSend{
+		Content: fmt.Sprintf("New here: %s. The first session starts <t:%d:F>. Press **Notify me** for a DM %s "+
+			"before each lobby opens.", describeSchedule(sc, r), next.Unix(), render.Plural(int(notifyLead/time.Minute), "minute")),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			render.NotifyButton(sc.ID)}}},
+	})
+	return err
 }
 
 // cannotPing warns, in one sentence, when the lobby's mention of roleID will not notify
@@ -211,11 +249,15 @@ func (s *schedules) zone(ctx context.Context, req *Request) (string, error) {
 	return s.defaultZone, nil
 }
 
-// queueLobby adds the job that opens the lobby of the occurrence at start. Its key names
-// the occurrence, so queueing it twice (a restart, a retry) adds it once.
-func (s *schedules) queueLobby(ctx context.Context, sc guild.Schedule, start time.Time) error {
+// queueOccurrence adds the jobs of the occurrence at start: its notices and its lobby.
+// Their keys name the occurrence, so queueing them twice (a restart, a retry) adds them
+// once.
+func (s *schedules) queueOccurrence(ctx context.Context, sc guild.Schedule, start time.Time) error {
 	payload, err := json.Marshal(lobbyPayload{GuildID: sc.GuildID, ScheduleID: sc.ID, Start: start.Unix()})
 	if err != nil {
+		return err
+	}
+	if err := s.queueNotify(ctx, sc, start, payload); err != nil {
 		return err
 	}
 	_, err = s.queue.Add(ctx, jobs.Job{Kind: LobbyJob, Key: fmt.Sprintf("lobby/%d/%d", sc.ID, start.Unix()),
@@ -279,8 +321,18 @@ func (s *schedules) delete(ctx context.Context, req *Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	events, err := s.store.OpenOccurrenceEvents(ctx, req.GuildID, sc.ID)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.store.DeleteSchedule(ctx, req.GuildID, sc.ID); err != nil {
 		return nil, err
+	}
+	for _, e := range events {
+		if err := queueEvent(ctx, s.queue, eventPayload{GuildID: e.GuildID, ScheduleID: e.ScheduleID, Start: e.Start.Unix(),
+			Action: eventDelete, EventID: e.EventID}, req.Received); err != nil {
+			return nil, err
+		}
 	}
 	return Message(true, fmt.Sprintf("Deleted schedule #%d (%s): no more sessions open from it.", sc.ID, render.RoutineName(sc.Routine))), nil
 }
@@ -299,8 +351,15 @@ func (s *schedules) skip(ctx context.Context, req *Request) (*Reply, error) {
 		return nil, err
 	}
 	sc.SkipBefore = skipped.Add(time.Second)
-	if err := s.queueLobby(ctx, sc, nextStart(sc, r, req.Received)); err != nil {
+	next := nextStart(sc, r, req.Received)
+	if err := s.queueOccurrence(ctx, sc, next); err != nil {
 		return nil, err
+	}
+	for _, p := range []eventPayload{{Start: skipped.Unix(), Action: eventDelete}, {Start: next.Unix(), Action: eventCreate}} {
+		p.GuildID, p.ScheduleID = sc.GuildID, sc.ID
+		if err := queueEvent(ctx, s.queue, p, req.Received); err != nil {
+			return nil, err
+		}
 	}
 	return Message(true, fmt.Sprintf("Skipped the session of <t:%d:F> (schedule #%d). %s", skipped.Unix(), sc.ID,
 		nextThree(sc, r, req.Received))), nil
@@ -360,27 +419,39 @@ func (s *schedules) openLobby(ctx context.Context, j jobs.Job, now time.Time) (j
 		return jobs.Skip("the schedule's rule is unreadable: " + err.Error()), nil
 	}
 	start := time.Unix(p.Start, 0)
-	if err := s.queueLobby(ctx, sc, nextStart(sc, r, start)); err != nil {
+	if err := s.queueOccurrence(ctx, sc, nextStart(sc, r, start)); err != nil {
 		return jobs.Outcome{}, err
 	}
-	switch {
-	case start.Before(sc.SkipBefore):
+	if start.Before(sc.SkipBefore) {
 		return jobs.Skip("skipped with /schedule skip"), nil
-	case !now.Before(start):
-		return jobs.Skip("its start had passed when the bot could open it"), nil
+	}
+	reason, err := s.startOccurrence(ctx, sc, start, now)
+	if reason == "" || err != nil {
+		return jobs.Done(), err
+	}
+	// The occurrence will not happen: its event says so, and the next one gets its own.
+	return jobs.Skip(reason), queueEvent(ctx, s.queue, eventPayload{GuildID: sc.GuildID, ScheduleID: sc.ID,
+		Start: start.Unix(), Action: eventFinish}, now)
+}
+
+// startOccurrence opens the occurrence's lobby as /session start would, with no host, and
+// returns why it did not when it could not.
+func (s *schedules) startOccurrence(ctx context.Context, sc guild.Schedule, start, now time.Time) (notStarted string, err error) {
+	if !now.Before(start) {
+		return "its start had passed when the bot could open it", nil
 	}
 	routine, err := s.sessions.resolveRoutine(ctx, sc.GuildID, sc.Routine)
 	if err != nil {
-		return jobs.Skip("its routine cannot be run: " + err.Error()), nil
+		return "its routine cannot be run: " + err.Error(), nil
 	}
 	_, err = s.sessions.engine.Start(ctx, session.StartRequest{GuildID: sc.GuildID, ChannelID: sc.ChannelID,
 		RoutineName: routine.Name, Routine: routineItems(s.sessions.catalog, routine), Delay: start.Sub(now),
-		PingRole: sc.PingRoleID})
+		PingRole: sc.PingRoleID, Occurrence: session.Occurrence{ScheduleID: sc.ID, Start: start}})
 	var busy *session.BusyError
 	if errors.As(err, &busy) {
-		return jobs.Skip("a session was already running in its channel"), s.noteBusy(ctx, sc, start)
+		return "a session was already running in its channel", s.noteBusy(ctx, sc, start)
 	}
-	return jobs.Done(), err
+	return "", err
 }
 
 // noteBusy tells the channel that an occurrence did not open because a session was already

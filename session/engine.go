@@ -106,6 +106,13 @@ func New(cfg Config, store Store, poster Poster, clk clock.Clock) *Engine {
 		base: base, cancel: cancel, runs: map[int64]*run{}, byChannel: map[string]*run{}, retrying: map[*run]struct{}{}}
 }
 
+// Length is how long a session of routine would run without pauses: its plan with the
+// engine's lead-in and prep gaps, as Start would build it.
+func (e *Engine) Length(routine []RoutineItem) (time.Duration, error) {
+	plan, err := BuildPlan(routine, e.cfg.PrepGap, e.cfg.LeadIn)
+	return plan.Total(), err
+}
+
 // Start creates a session in the lobby (or running at once when Delay is 0), joins the host
 // and posts the session message. A channel with an active session yields a *BusyError
 // carrying it. If the message cannot be posted the session is ended (Aborted) and the
