@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/jobs"
+	"github.com/stretchbot/stretchbot/reminders"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
 )
@@ -51,6 +52,7 @@ func All(d Deps) []Command {
 		statsCommand(d.Store),
 		leaderboardCommand(d.Store),
 		doneCommand(d.Catalog, d.Store),
+		remindersCommand(remindersFor(d)),
 		timezoneCommand(d.Store),
 		privacyCommand(d.Store),
 		forgetMeCommand(d.Store, d.Sessions),
@@ -66,6 +68,8 @@ func All(d Deps) []Command {
 // JobHandlers are the handlers of the jobs the commands queue, by kind, each reading the
 // time from now.
 func JobHandlers(d Deps, now func() time.Time) map[string]jobs.Handler {
+	rem := remindersFor(d)
 	s := schedulesFor(d)
-	return map[string]jobs.Handler{LobbyJob: s.LobbyHandler(now), NotifyJob: s.NotifyHandler(now), EventJob: s.EventHandler(now)}
+	return map[string]jobs.Handler{LobbyJob: s.LobbyHandler(now), NotifyJob: s.NotifyHandler(now), EventJob: s.EventHandler(now),
+		MoveReminderJob: rem.Handler(reminders.Move, now), StreakReminderJob: rem.Handler(reminders.Streak, now)}
 }

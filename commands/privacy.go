@@ -83,7 +83,7 @@ func forgetMeCommand(store forgetter, sessions sessionForgetter) Command {
 		},
 		Handle: func(_ context.Context, req *Request) (*Reply, error) {
 			return &Reply{
-				Content: "This deletes your streak and freezes, your counted days, your settings and your group-session history " +
+				Content: "This deletes your streak and freezes, your counted days, your settings, your reminders and your group-session history " +
 					"in this server, for good, and takes you out of any group session still running or waiting here, so it " +
 					"won't credit you when it ends. Other servers are not affected.",
 				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
