@@ -73,13 +73,14 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	}
 	// One Messenger for every write the bot starts itself: one limiter paces them all.
 	messenger := b.NewMessenger()
-	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LeadIn: cfg.Session.PrepGap, LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger},
-		db, bot.NewSessionPoster(messenger), opts.Clock)
 	scheduler, err := jobs.New(jobs.Config{Store: db, Clock: opts.Clock, Log: opts.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LeadIn: cfg.Session.PrepGap,
+		LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger, Watcher: commands.ScheduleWatcher(scheduler, opts.Clock.Now, opts.Logger)},
+		db, bot.NewSessionPoster(messenger), opts.Clock)
 	dms := commands.NewDMMemory(messenger, db, opts.Clock.Now, opts.Logger)
 	deps := commands.Deps{
 		Catalog:     cat,
@@ -90,6 +91,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		Notes:       messenger,
 		DMs:         dms,
 		Notices:     dms,
+		Events:      messenger,
 		Log:         opts.Logger,
 		DefaultZone: cfg.Defaults.Timezone,
 	}
@@ -110,8 +112,9 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	return a, nil
 }
 
-// Completed jobs are kept a week (long enough for a job's key to keep it from running
-// twice), then deleted by a daily job, so the table does not grow with every occurrence.
+// Completed jobs, and the records of schedule notices sent, are kept a week (long enough
+// for a job's key to keep it from running twice), then deleted by a daily job, so the
+// tables do not grow with every occurrence.
 const (
 	purgeJob      = "purge-jobs"
 	keepCompleted = 7 * 24 * time.Hour
@@ -129,7 +132,11 @@ func queuePurge(ctx context.Context, q *jobs.Scheduler, now time.Time) error {
 // next day's purge.
 func purgeCompletedJobs(db *storage.DB, q *jobs.Scheduler, now func() time.Time) jobs.Handler {
 	return func(ctx context.Context, _ jobs.Job) (jobs.Outcome, error) {
-		if _, err := db.PurgeJobs(ctx, now().Add(-keepCompleted)); err != nil {
+		before := now().Add(-keepCompleted)
+		if _, err := db.PurgeJobs(ctx, before); err != nil {
+			return jobs.Outcome{}, err
+		}
+		if _, err := db.PurgeNotices(ctx, before); err != nil {
 			return jobs.Outcome{}, err
 		}
 		return jobs.Done(), queuePurge(ctx, q, now())

@@ -60,6 +60,23 @@ func (s *Server) Messages(channelID string) []Message {
 	return out
 }
 
+// DirectMessages returns the messages the bot sent to userID in their DM channel, oldest
+// first; none when no DM channel with them was opened.
+func (s *Server) DirectMessages(userID string) []Message {
+	s.mu.Lock()
+	var channelID string
+	for _, ch := range s.state.channels {
+		if ch.Recipient != nil && ch.Recipient.ID == userID {
+			channelID = ch.ID
+		}
+	}
+	s.mu.Unlock()
+	if channelID == "" {
+		return nil
+	}
+	return s.Messages(channelID)
+}
+
 // Message returns a stored message by ID; false once it is deleted or if it never existed.
 func (s *Server) Message(id string) (Message, bool) {
 	s.mu.Lock()
