@@ -104,15 +104,48 @@ func (m *Messenger) EditEvent(ctx context.Context, guildID, eventID string, e gu
 // set ACTIVE, then COMPLETED: it shows as having taken place, which it did, where canceling
 // would say it did not. An event already completed or canceled gives guild.ErrEventGone.
 func (m *Messenger) CompleteEvent(ctx context.Context, guildID, eventID string) error {
-	return m.finishEvent(ctx, guildID, eventID, eventCompleted)
+	status := discordgo.GuildScheduledEventStatus(0)
+	// One allowed transition at a time; the longest way, SCHEDULED→ACTIVE→COMPLETED, has two.
+	for range 2 {
+		var err error
+		status, err = m.patchEvent(ctx, guildID, eventID, func(current discordgo.GuildScheduledEventStatus) (map[string]any, error) {
+			next := eventCompleted
+			if current == eventScheduled {
+				next = eventActive
+			}
+			return map[string]any{"status": next}, editable(current)
+		})
+		if err != nil {
+			return fmt.Errorf("completing scheduled event %s: %w", eventID, err)
+		}
+		if finished(status) {
+			return nil
+		}
+	}
+	return fmt.Errorf("completing scheduled event %s: still in status %d", eventID, status)
 }
 
+// errEventBegun tells CancelEvent that Discord has started the event.
+var errEventBegun = errors.New("the scheduled event has begun")
+
 // CancelEvent calls the occurrence off: status CANCELED. Discord cancels only SCHEDULED
-// events; one already ACTIVE (the occurrence has begun) is ended instead, set COMPLETED, the
-// only way Discord leaves to stop it. An event already completed or canceled gives
-// guild.ErrEventGone.
+// events and an ACTIVE one could only be completed, which would claim the occurrence took
+// place; so an event Discord has already started is deleted instead. An event already
+// completed or canceled gives guild.ErrEventGone.
 func (m *Messenger) CancelEvent(ctx context.Context, guildID, eventID string) error {
-	return m.finishEvent(ctx, guildID, eventID, eventCanceled)
+	_, err := m.patchEvent(ctx, guildID, eventID, func(current discordgo.GuildScheduledEventStatus) (map[string]any, error) {
+		if current == eventActive {
+			return nil, errEventBegun
+		}
+		return map[string]any{"status": eventCanceled}, editable(current)
+	})
+	switch {
+	case errors.Is(err, errEventBegun):
+		return m.DeleteEvent(ctx, guildID, eventID)
+	case err != nil:
+		return fmt.Errorf("canceling scheduled event %s: %w", eventID, err)
+	}
+	return nil
 }
 
 // DeleteEvent deletes the event. One already deleted gives guild.ErrEventGone.
@@ -150,40 +183,6 @@ func (m *Messenger) EventInterested(ctx context.Context, guildID, eventID string
 			return ids, nil
 		}
 	}
-}
-
-// finishEvent moves the event to final (COMPLETED or CANCELED) one allowed transition at a
-// time. The longest way, SCHEDULED→ACTIVE→COMPLETED, has two steps.
-func (m *Messenger) finishEvent(ctx context.Context, guildID, eventID string, final discordgo.GuildScheduledEventStatus) error {
-	status := discordgo.GuildScheduledEventStatus(0)
-	for range 2 {
-		var err error
-		status, err = m.patchEvent(ctx, guildID, eventID, func(current discordgo.GuildScheduledEventStatus) (map[string]any, error) {
-			next, err := nextStatus(current, final)
-			return map[string]any{"status": next}, err
-		})
-		if err != nil {
-			return fmt.Errorf("ending scheduled event %s: %w", eventID, err)
-		}
-		if finished(status) {
-			return nil
-		}
-	}
-	return fmt.Errorf("ending scheduled event %s: still in status %d", eventID, status)
-}
-
-// nextStatus is the step from current towards final that Discord allows.
-func nextStatus(current, final discordgo.GuildScheduledEventStatus) (discordgo.GuildScheduledEventStatus, error) {
-	if err := editable(current); err != nil {
-		return 0, err
-	}
-	if current == eventScheduled && final == eventCanceled {
-		return eventCanceled, nil
-	}
-	if current == eventScheduled {
-		return eventActive, nil
-	}
-	return eventCompleted, nil
 }
 
 // finished reports whether the event is over: Discord allows it no change.

@@ -224,13 +224,13 @@ func TestCompleteAndCancelEvent(t *testing.T) {
 		from     []discordgo.GuildScheduledEventStatus // set on the fake first
 		finish   func(*Messenger, context.Context, string, string) error
 		wantSent []discordgo.GuildScheduledEventStatus
-		want     discordgo.GuildScheduledEventStatus
+		want     discordgo.GuildScheduledEventStatus // 0: the event is deleted
 		wantErr  error
 	}{
 		{name: "complete a scheduled event", finish: complete, wantSent: []discordgo.GuildScheduledEventStatus{active, completed}, want: completed},
 		{name: "complete an active event", from: []discordgo.GuildScheduledEventStatus{active}, finish: complete, wantSent: []discordgo.GuildScheduledEventStatus{completed}, want: completed},
 		{name: "cancel a scheduled event", finish: cancel, wantSent: []discordgo.GuildScheduledEventStatus{canceled}, want: canceled},
-		{name: "cancel an active event ends it", from: []discordgo.GuildScheduledEventStatus{active}, finish: cancel, wantSent: []discordgo.GuildScheduledEventStatus{completed}, want: completed},
+		{name: "cancel an active event deletes it", from: []discordgo.GuildScheduledEventStatus{active}, finish: cancel},
 		{name: "complete a completed event", from: []discordgo.GuildScheduledEventStatus{active, completed}, finish: complete, want: completed, wantErr: guild.ErrEventGone},
 		{name: "complete a canceled event", from: []discordgo.GuildScheduledEventStatus{canceled}, finish: complete, want: canceled, wantErr: guild.ErrEventGone},
 		{name: "cancel a canceled event", from: []discordgo.GuildScheduledEventStatus{canceled}, finish: cancel, want: canceled, wantErr: guild.ErrEventGone},
@@ -251,7 +251,11 @@ func TestCompleteAndCancelEvent(t *testing.T) {
 			if sent := sentStatuses(t, fake, skip); !slices.Equal(sent, tc.wantSent) {
 				t.Errorf("statuses sent %v, want %v", sent, tc.wantSent)
 			}
-			if st := storedEvent(t, fake).Status; st != tc.want {
+			if tc.want == 0 {
+				if evs := fake.ScheduledEvents(eventGuild); len(evs) != 0 {
+					t.Errorf("still stored: %+v", evs)
+				}
+			} else if st := storedEvent(t, fake).Status; st != tc.want {
 				t.Errorf("status %d, want %d", st, tc.want)
 			}
 		})
