@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -64,14 +63,13 @@ func (m *Messenger) CreateEvent(ctx context.Context, guildID string, e guild.Eve
 }
 
 // EditEvent sets the event's name, description, location, start and end to e's; an empty
-// description removes the event's. What Discord no longer lets change is left alone: once
-// the event is ACTIVE its start stays. A start already past while the event is still
-// SCHEDULED (the session began early) cannot be set either (Discord refuses starts in the
-// past): the event is set ACTIVE instead, which is what that start means. Errors are as
-// CreateEvent describes; an event already over gives guild.ErrEventGone.
+// description removes the event's. Once Discord has started the event (ACTIVE) its start
+// stays and the rest is written. The start is sent only when it differs from the event's:
+// Discord refuses any start in the past, and an unchanged one need not be judged at all.
+// Errors are as CreateEvent describes; an event already over gives guild.ErrEventGone.
 func (m *Messenger) EditEvent(ctx context.Context, guildID, eventID string, e guild.Event) error {
-	_, err := m.patchEvent(ctx, guildID, eventID, func(status discordgo.GuildScheduledEventStatus) (map[string]any, error) {
-		if err := editable(status); err != nil {
+	_, err := m.patchEvent(ctx, guildID, eventID, func(current *discordgo.GuildScheduledEvent) (map[string]any, error) {
+		if err := editable(current.Status); err != nil {
 			return nil, err
 		}
 		// The description is sent even when empty, as null: discordgo's params would leave
@@ -84,12 +82,8 @@ func (m *Messenger) EditEvent(ctx context.Context, guildID, eventID string, e gu
 			"name": e.Name, "description": description, "scheduled_end_time": e.End.UTC(),
 			"entity_metadata": discordgo.GuildScheduledEventEntityMetadata{Location: e.Location},
 		}
-		if status == eventScheduled {
-			if e.Start.After(time.Now()) {
-				body["scheduled_start_time"] = e.Start.UTC()
-			} else {
-				body["status"] = eventActive
-			}
+		if current.Status == eventScheduled && !e.Start.Equal(current.ScheduledStartTime) {
+			body["scheduled_start_time"] = e.Start.UTC()
 		}
 		return body, nil
 	})
@@ -108,12 +102,12 @@ func (m *Messenger) CompleteEvent(ctx context.Context, guildID, eventID string) 
 	// One allowed transition at a time; the longest way, SCHEDULED→ACTIVE→COMPLETED, has two.
 	for range 2 {
 		var err error
-		status, err = m.patchEvent(ctx, guildID, eventID, func(current discordgo.GuildScheduledEventStatus) (map[string]any, error) {
+		status, err = m.patchEvent(ctx, guildID, eventID, func(current *discordgo.GuildScheduledEvent) (map[string]any, error) {
 			next := eventCompleted
-			if current == eventScheduled {
+			if current.Status == eventScheduled {
 				next = eventActive
 			}
-			return map[string]any{"status": next}, editable(current)
+			return map[string]any{"status": next}, editable(current.Status)
 		})
 		if err != nil {
 			return fmt.Errorf("completing scheduled event %s: %w", eventID, err)
@@ -133,11 +127,11 @@ var errEventBegun = errors.New("the scheduled event has begun")
 // place; so an event Discord has already started is deleted instead. An event already
 // completed or canceled gives guild.ErrEventGone.
 func (m *Messenger) CancelEvent(ctx context.Context, guildID, eventID string) error {
-	_, err := m.patchEvent(ctx, guildID, eventID, func(current discordgo.GuildScheduledEventStatus) (map[string]any, error) {
-		if current == eventActive {
+	_, err := m.patchEvent(ctx, guildID, eventID, func(current *discordgo.GuildScheduledEvent) (map[string]any, error) {
+		if current.Status == eventActive {
 			return nil, errEventBegun
 		}
-		return map[string]any{"status": eventCanceled}, editable(current)
+		return map[string]any{"status": eventCanceled}, editable(current.Status)
 	})
 	switch {
 	case errors.Is(err, errEventBegun):
@@ -198,18 +192,18 @@ func editable(status discordgo.GuildScheduledEventStatus) error {
 	return nil
 }
 
-// patchEvent reads the event's status, builds the change for it with change and sends it,
+// patchEvent reads the event, builds the change for it as it is with change and sends it,
 // returning the status after. Discord moves an EXTERNAL event on its own at its start and
 // end, so the status may change between the read and the write and Discord refuse the
 // change (400): the event is then read again and, if its status did move, the change is
 // built anew and sent once more.
-func (m *Messenger) patchEvent(ctx context.Context, guildID, eventID string, change func(discordgo.GuildScheduledEventStatus) (map[string]any, error)) (discordgo.GuildScheduledEventStatus, error) {
-	status, err := m.eventStatus(ctx, guildID, eventID)
+func (m *Messenger) patchEvent(ctx context.Context, guildID, eventID string, change func(*discordgo.GuildScheduledEvent) (map[string]any, error)) (discordgo.GuildScheduledEventStatus, error) {
+	current, err := m.event(ctx, guildID, eventID)
 	if err != nil {
 		return 0, err
 	}
 	for attempt := 0; ; attempt++ {
-		body, err := change(status)
+		body, err := change(current)
 		if err != nil {
 			return 0, err
 		}
@@ -230,27 +224,24 @@ func (m *Messenger) patchEvent(ctx context.Context, guildID, eventID string, cha
 		if httpStatus, _ := restErrorCode(err); httpStatus != http.StatusBadRequest || errors.Is(err, guild.ErrEventGone) || attempt > 0 {
 			return 0, err
 		}
-		refused, was := err, status
-		if status, err = m.eventStatus(ctx, guildID, eventID); err != nil {
+		refused, was := err, current.Status
+		if current, err = m.event(ctx, guildID, eventID); err != nil {
 			return 0, err
 		}
-		if status == was {
+		if current.Status == was {
 			return 0, refused
 		}
 	}
 }
 
-// eventStatus reads the event's status.
-func (m *Messenger) eventStatus(ctx context.Context, guildID, eventID string) (discordgo.GuildScheduledEventStatus, error) {
+// event reads the event as Discord has it now.
+func (m *Messenger) event(ctx context.Context, guildID, eventID string) (*discordgo.GuildScheduledEvent, error) {
 	var ev *discordgo.GuildScheduledEvent
 	err := m.eventCall(ctx, func() (err error) {
 		ev, err = m.session.GuildScheduledEvent(guildID, eventID, false, discordgo.WithContext(ctx))
 		return err
 	})
-	if err != nil {
-		return 0, err
-	}
-	return ev.Status, nil
+	return ev, err
 }
 
 // eventCall runs one scheduled-event request through the shared limiter and 5xx retries,

@@ -55,14 +55,22 @@ func storedEvent(t *testing.T, fake *fakediscord.Server) fakediscord.ScheduledEv
 	return evs[0]
 }
 
+// routeCalls returns the calls to route that came after the first skip calls.
+func routeCalls(fake *fakediscord.Server, route string, skip int) []fakediscord.Call {
+	var out []fakediscord.Call
+	for _, c := range fake.Calls()[skip:] {
+		if c.Route == route {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // sentStatuses returns the statuses the PATCH calls after the first skip calls set.
 func sentStatuses(t *testing.T, fake *fakediscord.Server, skip int) []discordgo.GuildScheduledEventStatus {
 	t.Helper()
 	var out []discordgo.GuildScheduledEventStatus
-	for _, c := range fake.Calls()[skip:] {
-		if c.Route != eventPatchRoute {
-			continue
-		}
+	for _, c := range routeCalls(fake, eventPatchRoute, skip) {
 		var body struct {
 			Status discordgo.GuildScheduledEventStatus `json:"status"`
 		}
@@ -126,18 +134,14 @@ func TestEditEvent(t *testing.T) {
 		edit       func(e guild.Event) guild.Event
 		wantErr    error
 		wantStatus discordgo.GuildScheduledEventStatus
-		keepStart  bool // the stored start stays the planned one
+		sendsStart bool // the PATCH carries scheduled_start_time
 	}{
-		{name: "scheduled: everything changes", edit: later, wantStatus: discordgo.GuildScheduledEventStatusScheduled},
-		{name: "an empty description removes it", edit: func(e guild.Event) guild.Event {
+		{name: "scheduled: everything changes", edit: later, wantStatus: discordgo.GuildScheduledEventStatusScheduled, sendsStart: true},
+		{name: "an empty description removes it; the same start is not sent", edit: func(e guild.Event) guild.Event {
 			e.Description = ""
 			return e
 		}, wantStatus: discordgo.GuildScheduledEventStatusScheduled},
-		{name: "active: the start stays", setup: started, edit: later, wantStatus: discordgo.GuildScheduledEventStatusActive, keepStart: true},
-		{name: "a start already past makes it active", edit: func(e guild.Event) guild.Event {
-			e.Start = time.Now().Add(-time.Minute)
-			return e
-		}, wantStatus: discordgo.GuildScheduledEventStatusActive, keepStart: true},
+		{name: "active: the start stays", setup: started, edit: later, wantStatus: discordgo.GuildScheduledEventStatusActive},
 		{name: "completed", setup: ended, edit: later, wantErr: guild.ErrEventGone},
 		{name: "canceled", setup: canceled, edit: later, wantErr: guild.ErrEventGone},
 	}
@@ -157,9 +161,14 @@ func TestEditEvent(t *testing.T) {
 				}
 				return
 			}
-			wantStart := edit.Start
-			if tc.keepStart {
-				wantStart = planned.Start
+			wantStart := planned.Start
+			if tc.sendsStart {
+				wantStart = edit.Start
+			}
+			patches := routeCalls(fake, eventPatchRoute, 0)
+			body, _ := patches[len(patches)-1].Body.(map[string]any)
+			if _, sent := body["scheduled_start_time"]; sent != tc.sendsStart {
+				t.Errorf("PATCH %s: scheduled_start_time sent %v, want %v", patches[len(patches)-1].RawBody, sent, tc.sendsStart)
 			}
 			if err != nil || got.Name != edit.Name || got.Description != edit.Description || got.Location != edit.Location ||
 				!got.End.Equal(edit.End) || !got.Start.Equal(wantStart) || got.Status != tc.wantStatus {
