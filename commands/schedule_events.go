@@ -71,8 +71,9 @@ const (
 	// the session ended before the event's end, canceled when it never started; then the
 	// next occurrence gets its event.
 	eventFinish eventAction = "finish"
-	// eventExtend moves the event's end to End when a pause pushed the session past it.
-	eventExtend eventAction = "extend"
+	// eventMoveEnd moves the event's end to End: a pause pushed the session past it, or
+	// is under way (see pauseSlack).
+	eventMoveEnd eventAction = "move-end"
 	// eventDelete deletes the event (the occurrence was skipped, the schedule deleted).
 	eventDelete eventAction = "delete"
 )
@@ -153,12 +154,12 @@ func (s *schedules) writeEvent(ctx context.Context, p eventPayload, now time.Tim
 			}
 		}
 		return s.mirrorNext(ctx, p.GuildID, p.ScheduleID, start, now)
-	case eventExtend:
+	case eventMoveEnd:
 		end := time.Unix(p.End, 0)
-		if !ok || rec.Ended || !end.After(rec.End) {
+		if !ok || rec.Ended || end.Equal(rec.End) {
 			return jobs.Done(), nil
 		}
-		return jobs.Done(), s.extend(ctx, rec, end)
+		return jobs.Done(), s.moveEnd(ctx, rec, end)
 	case eventDelete:
 		if !ok {
 			return jobs.Done(), nil
@@ -243,8 +244,8 @@ func (s *schedules) correctEnded(ctx context.Context, rec guild.OccurrenceEvent,
 	return s.store.SaveOccurrenceEvent(ctx, rec)
 }
 
-// extend moves the event's end to end.
-func (s *schedules) extend(ctx context.Context, rec guild.OccurrenceEvent, end time.Time) error {
+// moveEnd moves the event's end to end.
+func (s *schedules) moveEnd(ctx context.Context, rec guild.OccurrenceEvent, end time.Time) error {
 	sc, err := s.store.Schedule(ctx, rec.GuildID, rec.ScheduleID)
 	if errors.Is(err, guild.ErrScheduleNotFound) {
 		return nil
@@ -300,9 +301,15 @@ func ignoreGone(err error) error {
 	return err
 }
 
+// pauseSlack is how far past its planned end a paused session's event is kept open:
+// Discord ends an EXTERNAL event on its own at its end, so a pause that ran past it would
+// end the event before the session resumed. On resume the end is set exactly; a pause
+// longer than this lets the event end (and the session goes on without it).
+const pauseSlack = 15 * time.Minute
+
 // ScheduleWatcher is the session.Watcher that keeps a scheduled session's Discord event
-// true: it queues an EventJob when the session ends, and when a running session's planned
-// end moves past the occurrence's planned end.
+// true: it queues an EventJob when the session ends, and when the session's end moves away
+// from the occurrence's planned end (a pause, a skip).
 func ScheduleWatcher(queue jobQueue, now func() time.Time, log *slog.Logger) session.Watcher {
 	return &scheduleWatcher{queue: queue, now: now, log: log}
 }
@@ -319,8 +326,10 @@ func (w *scheduleWatcher) SessionChanged(ctx context.Context, s *session.Session
 	switch {
 	case !s.Status.Active():
 		p.Action, p.Started, p.End = eventFinish, !s.StartedAt.IsZero(), s.EndedAt.Unix()
-	case s.Status == session.Running && s.PlannedEnd().After(occ.Start.Add(s.Plan.Total())):
-		p.Action, p.End = eventExtend, s.PlannedEnd().Unix()
+	case s.Status == session.Paused:
+		p.Action, p.End = eventMoveEnd, s.PlannedEnd().Add(pauseSlack).Unix()
+	case s.Status == session.Running && !s.PlannedEnd().Equal(occ.Start.Add(s.Plan.Total())):
+		p.Action, p.End = eventMoveEnd, s.PlannedEnd().Unix()
 	default:
 		return
 	}

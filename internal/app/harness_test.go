@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -48,6 +49,7 @@ type harness struct {
 	opts   app.Options
 	logs   *syncbuf.Buffer
 	closed bool
+	db     *sql.DB // the app's database opened beside it, for counting rows (counter)
 }
 
 // harnessOption adjusts the app's options or config before start.

@@ -156,34 +156,11 @@ func TestCompletedJobsArePurgedAfterAWeek(t *testing.T) {
 	h.slash(admin, "schedule", fakediscord.Subcommand("create",
 		fakediscord.StringOption("routine", "Quick"), fakediscord.StringOption("time", "18:30"),
 		fakediscord.StringOption("days", "daily"), fakediscord.StringOption("timezone", "UTC")))
-	db, err := sql.Open("sqlite3", h.cfg.Storage.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	count := func(query string, args ...any) int {
-		t.Helper()
-		var n int
-		if err := db.QueryRow(query, args...).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	// settle waits until every job due by now has run: handlers run beside the clock.
-	settle := func() {
-		t.Helper()
-		deadline := time.Now().Add(waitLimit)
-		for count(`SELECT COUNT(*) FROM jobs WHERE completed_at IS NULL AND due_at <= ?`, clk.Now().UnixNano()) > 0 {
-			if time.Now().After(deadline) {
-				t.Fatal("due jobs did not run")
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
+	count := h.counter()
 	for range 10 {
 		for range 24 {
 			clk.Advance(time.Hour)
-			settle()
+			h.awaitDueJobs(clk.Now())
 		}
 	}
 	weekAgo := clk.Now().Add(-7 * 24 * time.Hour).UnixNano()
@@ -223,4 +200,39 @@ func (h *harness) countLobbies() int {
 		}
 	}
 	return n
+}
+
+// counter returns a function that runs a COUNT query on the app's database, opened beside
+// it once per test and closed when the test ends.
+func (h *harness) counter() func(query string, args ...any) int {
+	h.t.Helper()
+	if h.db == nil {
+		db, err := sql.Open("sqlite3", h.cfg.Storage.Path)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.t.Cleanup(func() { db.Close() })
+		h.db = db
+	}
+	return func(query string, args ...any) int {
+		h.t.Helper()
+		var n int
+		if err := h.db.QueryRow(query, args...).Scan(&n); err != nil {
+			h.t.Fatal(err)
+		}
+		return n
+	}
+}
+
+// awaitDueJobs waits until every job due by now has run: handlers run beside the clock.
+func (h *harness) awaitDueJobs(now time.Time) {
+	h.t.Helper()
+	count := h.counter()
+	deadline := time.Now().Add(waitLimit)
+	for count(`SELECT COUNT(*) FROM jobs WHERE completed_at IS NULL AND due_at <= ?`, now.UnixNano()) > 0 {
+		if time.Now().After(deadline) {
+			h.t.Fatal("due jobs did not run")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
