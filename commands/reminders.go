@@ -32,8 +32,13 @@ const (
 // hours may have too, so it is skipped and the next one comes as usual.
 const reminderLate = 15 * time.Minute
 
-// reminderJobKinds maps each kind of reminder to its job kind.
-var reminderJobKinds = map[reminders.Kind]string{reminders.Move: MoveReminderJob, reminders.Streak: StreakReminderJob}
+// reminderJob is the job kind of a kind of reminder.
+func reminderJob(k reminders.Kind) string {
+	if k == reminders.Streak {
+		return StreakReminderJob
+	}
+	return MoveReminderJob
+}
 
 // Patterns of a move DM's buttons. The ID names the server the reminder was set in and its
 // member: the click comes from a DM, which has no server, and only that member may press.
@@ -215,8 +220,11 @@ func (rc *reminderCommands) off(ctx context.Context, req *Request) (*Reply, erro
 	if n == 0 {
 		return Message(true, "You had no such reminder in this server, so nothing changed."), nil
 	}
-	return Message(true, fmt.Sprintf("Stopped %s: no more DMs from %s.", render.Plural(n, "reminder"),
-		map[bool]string{true: "it", false: "them"}[n == 1])), nil
+	from := "them"
+	if n == 1 {
+		from = "it"
+	}
+	return Message(true, fmt.Sprintf("Stopped %s: no more DMs from %s.", render.Plural(n, "reminder"), from)), nil
 }
 
 // queueAt queues the job of r's DM due at due. Its key names the member and the time, so
@@ -229,7 +237,7 @@ func (rc *reminderCommands) queueAt(ctx context.Context, r reminders.Reminder, d
 	if err != nil {
 		return err
 	}
-	_, err = rc.queue.Add(ctx, jobs.Job{Kind: reminderJobKinds[r.Kind], Key: fmt.Sprintf("%s/%s/%d", r.GuildID, r.UserID, due.Unix()),
+	_, err = rc.queue.Add(ctx, jobs.Job{Kind: reminderJob(r.Kind), Key: fmt.Sprintf("%s/%s/%d", r.GuildID, r.UserID, due.Unix()),
 		GuildID: r.GuildID, Due: due, Payload: payload})
 	return err
 }

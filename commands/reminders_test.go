@@ -94,7 +94,7 @@ func (f *reminderFixture) run(sub string, now time.Time, opts ...*option) (*Repl
 // fire runs the job of kind due at due, at now.
 func (f *reminderFixture) fire(kind reminders.Kind, due, now time.Time) jobs.Outcome {
 	f.t.Helper()
-	out, err := f.rc.Handler(kind, func() time.Time { return now })(context.Background(), f.queue.at(f.t, reminderJobKinds[kind], due))
+	out, err := f.rc.Handler(kind, func() time.Time { return now })(context.Background(), f.queue.at(f.t, reminderJob(kind), due))
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -121,17 +121,18 @@ func (f *reminderFixture) click(pattern, guildID, userID string, member Member, 
 	return nil, nil
 }
 
-var berlin = func() *time.Location {
+// inBerlin is a wall time in Europe/Berlin, the fixture's default zone.
+func inBerlin(month time.Month, day, hour, minute int) time.Time {
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		panic(err)
 	}
-	return loc
-}()
+	return time.Date(2026, month, day, hour, minute, 0, 0, loc)
+}
 
 func TestRemindersRefuseBadOptionsNamingThem(t *testing.T) {
 	f := newReminderFixture(t)
-	now := time.Date(2026, 6, 10, 8, 0, 0, 0, berlin)
+	now := inBerlin(6, 10, 8, 0)
 	move := func(every int64, from, to, days string) []*option {
 		opts := []*option{integer("every", every), str("from", from), str("to", to)}
 		if days != "" {
@@ -165,12 +166,12 @@ func TestRemindersRefuseBadOptionsNamingThem(t *testing.T) {
 
 func TestReminderMoveIsSetListedAndTurnedOff(t *testing.T) {
 	f := newReminderFixture(t)
-	now := time.Date(2026, 6, 10, 9, 5, 0, 0, berlin)
+	now := inBerlin(6, 10, 9, 5)
 	reply, err := f.run("move", now, integer("every", 30), str("from", "09:00"), str("to", "17:00"), str("days", "weekdays"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := time.Date(2026, 6, 10, 9, 30, 0, 0, berlin)
+	next := inBerlin(6, 10, 9, 30)
 	for _, want := range []string{"every 30 minutes from 09:00 to 17:00, weekdays (Europe/Berlin)", fmt.Sprintf("Next: <t:%d:F>", next.Unix())} {
 		if !strings.Contains(reply.Content, want) || !reply.Ephemeral {
 			t.Errorf("reply %q lacks %q", reply.Content, want)
@@ -215,11 +216,11 @@ func skipped(out jobs.Outcome, want string) bool {
 // skipped.
 func TestMoveReminderSendsRotatesAndNeverTwice(t *testing.T) {
 	f := newReminderFixture(t)
-	set := time.Date(2026, 6, 10, 8, 0, 0, 0, berlin)
+	set := inBerlin(6, 10, 8, 0)
 	if _, err := f.run("move", set, integer("every", 20), str("from", "09:00"), str("to", "10:00")); err != nil {
 		t.Fatal(err)
 	}
-	first, second := time.Date(2026, 6, 10, 9, 0, 0, 0, berlin), time.Date(2026, 6, 10, 9, 20, 0, 0, berlin)
+	first, second := inBerlin(6, 10, 9, 0), inBerlin(6, 10, 9, 20)
 	if out := f.fire(reminders.Move, first, first); !isDone(out) {
 		t.Fatalf("first slot: %+v", out)
 	}
@@ -252,17 +253,17 @@ func TestMoveReminderSendsRotatesAndNeverTwice(t *testing.T) {
 	if names[0] == names[1] {
 		t.Errorf("the exercise did not rotate: %v", names)
 	}
-	f.queue.at(t, MoveReminderJob, time.Date(2026, 6, 10, 9, 40, 0, 0, berlin)) // queued by the second
+	f.queue.at(t, MoveReminderJob, inBerlin(6, 10, 9, 40)) // queued by the second
 
 	// An edit: the job queued for 09:40 under the old rule is skipped, and the chain joins
 	// the new rule's times.
 	if _, err := f.run("move", second.Add(time.Minute), integer("every", 45), str("from", "09:00"), str("to", "11:00")); err != nil {
 		t.Fatal(err)
 	}
-	if out := f.fire(reminders.Move, time.Date(2026, 6, 10, 9, 40, 0, 0, berlin), time.Date(2026, 6, 10, 9, 40, 0, 0, berlin)); !skipped(out, "changed") {
+	if out := f.fire(reminders.Move, inBerlin(6, 10, 9, 40), inBerlin(6, 10, 9, 40)); !skipped(out, "changed") {
 		t.Errorf("the old rule's slot: %+v", out)
 	}
-	f.queue.at(t, MoveReminderJob, time.Date(2026, 6, 10, 9, 45, 0, 0, berlin))
+	f.queue.at(t, MoveReminderJob, inBerlin(6, 10, 9, 45))
 	if len(f.dms.sent) != 2 {
 		t.Errorf("%d DMs after the edit", len(f.dms.sent))
 	}
@@ -300,20 +301,20 @@ func TestStreakReminderOnlyWhileTheDayHasNotCounted(t *testing.T) {
 	ctx := context.Background()
 	f := newReminderFixture(t)
 	for d := 3; d >= 1; d-- { // three counted days up to yesterday
-		at := time.Date(2026, 6, 10-d, 12, 0, 0, 0, berlin)
+		at := inBerlin(6, 10-d, 12, 0)
 		if _, err := f.db.CreditActivity(ctx, "g1", []storage.ActivityCredit{{UserID: "u1", Name: "Ann", Source: storage.SourceSolo}}, at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	set := time.Date(2026, 6, 10, 8, 0, 0, 0, berlin)
+	set := inBerlin(6, 10, 8, 0)
 	if _, err := f.run("streak", set, str("at", "21:00")); err != nil {
 		t.Fatal(err)
 	}
-	nine := time.Date(2026, 6, 10, 21, 0, 0, 0, berlin)
+	nine := inBerlin(6, 10, 21, 0)
 	if out := f.fire(reminders.Streak, nine, nine); !isDone(out) || len(f.dms.sent) != 1 {
 		t.Fatalf("%+v, %d DMs", out, len(f.dms.sent))
 	}
-	end := time.Date(2026, 6, 11, 0, 0, 0, 0, berlin)
+	end := inBerlin(6, 11, 0, 0)
 	if want := fmt.Sprintf("Your 3-day streak ends <t:%d:R>", end.Unix()); !strings.HasPrefix(f.dms.sent[0].Content, want) {
 		t.Errorf("DM %q, want it to start %q", f.dms.sent[0].Content, want)
 	}
@@ -357,10 +358,10 @@ func TestStreakReminderOnlyWhileTheDayHasNotCounted(t *testing.T) {
 func TestClosedDMsSkipWithoutRetryAndKeepTheChain(t *testing.T) {
 	f := newReminderFixture(t)
 	f.dms.refuse = fmt.Errorf("discord: 50007: %w", guild.ErrDMsClosed)
-	if _, err := f.run("move", time.Date(2026, 6, 10, 8, 0, 0, 0, berlin), integer("every", 30), str("from", "09:00"), str("to", "10:00")); err != nil {
+	if _, err := f.run("move", inBerlin(6, 10, 8, 0), integer("every", 30), str("from", "09:00"), str("to", "10:00")); err != nil {
 		t.Fatal(err)
 	}
-	due := time.Date(2026, 6, 10, 9, 0, 0, 0, berlin)
+	due := inBerlin(6, 10, 9, 0)
 	if out := f.fire(reminders.Move, due, due); !skipped(out, "DMs are closed") {
 		t.Errorf("closed DMs: %+v", out)
 	}
@@ -383,7 +384,7 @@ func TestClosedDMsSkipWithoutRetryAndKeepTheChain(t *testing.T) {
 func TestReminderButtonsBelongToTheirMember(t *testing.T) {
 	ctx := context.Background()
 	f := newReminderFixture(t)
-	now := time.Date(2026, 6, 10, 9, 2, 0, 0, berlin)
+	now := inBerlin(6, 10, 9, 2)
 	if _, err := f.run("move", now, integer("every", 30), str("from", "09:00"), str("to", "17:00")); err != nil {
 		t.Fatal(err)
 	}
@@ -434,11 +435,11 @@ func TestReminderButtonsBelongToTheirMember(t *testing.T) {
 		t.Errorf("the snoozed reminder: %+v", out)
 	}
 	stop, err := f.click(reminderStopPattern, "g1", "u1", ann, "", until)
-	tomorrow := time.Date(2026, 6, 11, 9, 0, 0, 0, berlin)
+	tomorrow := inBerlin(6, 11, 9, 0)
 	if err != nil || !strings.Contains(stop.Content, fmt.Sprintf("<t:%d:F>", tomorrow.Unix())) {
 		t.Fatalf("Stop = %+v, %v", stop, err)
 	}
-	if out := f.fire(reminders.Move, time.Date(2026, 6, 10, 9, 30, 0, 0, berlin), until); !skipped(out, "changed") {
+	if out := f.fire(reminders.Move, inBerlin(6, 10, 9, 30), until); !skipped(out, "changed") {
 		t.Errorf("a slot of a day stopped: %+v", out)
 	}
 	f.queue.at(t, MoveReminderJob, tomorrow)

@@ -7,6 +7,18 @@
 // or N minutes to an instant across days, so daylight-saving changes cannot make a
 // reminder drift: a wall time the zone skips (spring forward) falls on the first instant
 // after the gap, a wall time it repeats (fall back) on its first pass, once.
+//
+// # Decisions
+//
+//   - A move window ends on the day it starts (To after From): active hours across midnight
+//     would belong to two dates and two sets of days. A night owl sets To to 23:59.
+//   - The member's active hours are their move window; a streak reminder's At is a time the
+//     member chose, and so within their active hours by their own choice.
+//   - Quiet rules: move DMs of the rhythm at least MinEvery apart; the Snooze the member
+//     pressed is their own request and comes SnoozeFor after the press, never outside the
+//     window (else at the next active day's first slot); at most one streak DM a local day.
+//   - A streak reminder says nothing on a day that already counts, nor to a member with no
+//     streak (0 days): there is nothing to lose.
 package reminders
 
 import (
