@@ -444,11 +444,15 @@ func (s *schedules) startOccurrence(ctx context.Context, sc guild.Schedule, star
 	if err != nil {
 		return "its routine cannot be run: " + err.Error(), nil
 	}
+	occurrence := session.Occurrence{ScheduleID: sc.ID, Start: start}
 	_, err = s.sessions.engine.Start(ctx, session.StartRequest{GuildID: sc.GuildID, ChannelID: sc.ChannelID,
 		RoutineName: routine.Name, Routine: routineItems(s.sessions.catalog, routine), Delay: start.Sub(now),
-		PingRole: sc.PingRoleID, Occurrence: session.Occurrence{ScheduleID: sc.ID, Start: start}})
+		PingRole: sc.PingRoleID, Occurrence: occurrence})
 	var busy *session.BusyError
-	if errors.As(err, &busy) {
+	switch {
+	case errors.As(err, &busy) && busy.Session.Occurrence.ScheduleID == sc.ID && busy.Session.Occurrence.Start.Equal(start):
+		return "", nil // this occurrence's own lobby: a rerun after a crash between opening it and completing the job
+	case errors.As(err, &busy):
 		return "a session was already running in its channel", s.noteBusy(ctx, sc, start)
 	}
 	return "", err

@@ -66,6 +66,7 @@ type sessionFixture struct {
 	clk    *clock.Fake
 	db     *storage.DB
 	sender *fakePoster
+	engine *session.Engine
 	cmd    Command
 }
 
@@ -92,9 +93,9 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 		t.Fatal(err)
 	}
 	f := &sessionFixture{t: t, clk: clk, db: db, sender: &fakePoster{}}
-	engine := session.New(session.Config{}, db, f.sender, clk)
-	t.Cleanup(func() { engine.Shutdown(ctx) })
-	f.cmd = sessionCommandFor(Deps{Catalog: cat, Store: db, Sessions: engine})
+	f.engine = session.New(session.Config{}, db, f.sender, clk)
+	t.Cleanup(func() { f.engine.Shutdown(ctx) })
+	f.cmd = sessionCommandFor(Deps{Catalog: cat, Store: db, Sessions: f.engine})
 	return f
 }
 
