@@ -197,8 +197,12 @@ func (rc *reminderCommands) list(ctx context.Context, req *Request) (*Reply, err
 	}
 	lines := make([]string, len(all))
 	for i, r := range all {
-		lines[i] = fmt.Sprintf("**%s**: %s. Next: <t:%d:F>", reminderTitle(r.Kind), describeReminder(r, zone),
-			r.Next(zone, req.Received).Unix())
+		next := r.Next(zone, req.Received)
+		// Queueing the time shown mends a chain a lost job broke; one already queued is kept.
+		if err := rc.queueAt(ctx, r, next); err != nil {
+			return nil, err
+		}
+		lines[i] = fmt.Sprintf("**%s**: %s. Next: <t:%d:F>", reminderTitle(r.Kind), describeReminder(r, zone), next.Unix())
 	}
 	return Message(true, lines...), nil
 }

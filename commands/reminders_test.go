@@ -184,10 +184,13 @@ func TestReminderMoveIsSetListedAndTurnedOff(t *testing.T) {
 	if _, err := f.run("streak", now, str("at", "21:00")); err != nil {
 		t.Fatal(err)
 	}
+	f.queue.jobs = nil // as if the chain's job were lost: list queues the times it shows
 	list, err := f.run("list", now)
 	if err != nil || !strings.Contains(list.Content, "**Move**") || !strings.Contains(list.Content, "**Streak**: a DM on days that have not counted yet, at 21:00 every day") {
 		t.Errorf("list = %+v, %v", list, err)
 	}
+	f.queue.at(t, MoveReminderJob, next)
+	f.queue.at(t, StreakReminderJob, inBerlin(6, 10, 21, 0))
 	off, err := f.run("off", now, str("kind", "move"))
 	if err != nil || off.Content != "Stopped 1 reminder: no more DMs from it." {
 		t.Errorf("off move = %+v, %v", off, err)
