@@ -89,13 +89,18 @@ func startHarness(t *testing.T, options ...harnessOption) *harness {
 	t.Helper()
 	h := newHarness(t)
 	h.cfg = h.config(filepath.Join(t.TempDir(), "stretchbot.db"))
-	h.opts = app.Options{Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		DeferAfter: time.Second}
+	h.opts = h.defaultOptions()
 	for _, o := range options {
 		o(&h.opts, h.cfg)
 	}
 	h.start()
 	return h
+}
+
+// defaultOptions log to the harness's buffer and defer after one second.
+func (h *harness) defaultOptions() app.Options {
+	return app.Options{Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		DeferAfter: time.Second}
 }
 
 func (h *harness) config(dbPath string) *config.Config {
