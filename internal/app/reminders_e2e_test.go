@@ -35,8 +35,16 @@ func (h *harness) awaitSkips(reason string, n int) {
 	})
 }
 
-// remindersDMs is every DM the bot sent alice.
-func (h *harness) remindersDMs() []fakediscord.Message { return h.fake.DirectMessages(alice.ID) }
+// remindersDMs is every DM the bot sent alice on its own (not its answers to her clicks).
+func (h *harness) remindersDMs() []fakediscord.Message {
+	var out []fakediscord.Message
+	for _, m := range h.fake.DirectMessages(alice.ID) {
+		if m.InteractionID == "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
 
 // awaitReminderDM waits for alice's nth DM and returns it.
 func (h *harness) awaitReminderDM(n int) fakediscord.Message {
@@ -115,12 +123,32 @@ func TestMoveReminderDoneLogsInItsServer(t *testing.T) {
 	}
 	assertTextHas(t, "/done after the forged clicks", h.slash(bob, "done").text(), "Bob logged solo practice")
 
-	i, err := h.fake.ComponentClick(fakediscord.InteractionContext{Member: alice}, dm.ID, done)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertTextHas(t, "Done", h.interact(i).text(), "Alice logged solo practice")
+	assertTextHas(t, "Done", h.dmClick(dm, "Done").text(), "Alice logged solo practice")
 	assertTextHas(t, "/done after Done", h.slash(alice, "done").text(), "Today already counts")
+
+	// Snooze brings one more DM ten minutes on; Stop for today drops the rest of the day.
+	assertTextHas(t, "Snooze", h.dmClick(dm, "Snooze 10 min").text(),
+		fmt.Sprintf("Snoozed: I'll remind you again <t:%d:R>.", slot.Add(10*time.Minute).Unix()))
+	clk.Advance(10 * time.Minute)
+	snoozed := h.awaitReminderDM(2)
+	tomorrow := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
+	assertTextHas(t, "Stop for today", h.dmClick(snoozed, "Stop for today").text(), fmt.Sprintf("<t:%d:F>", tomorrow.Unix()))
+	clk.Advance(90 * time.Minute) // 20:00, the window's end
+	// The 18:40 job, queued before the stop, is skipped and queues tomorrow's first slot.
+	h.awaitSkips("the reminder changed since this time was queued", 1)
+	if n := len(h.remindersDMs()); n != 2 {
+		t.Errorf("%d DMs after Stop for today; want 2", n)
+	}
+}
+
+// dmClick presses the button labelled label on alice's DM m, in the DM.
+func (h *harness) dmClick(m fakediscord.Message, label string) answer {
+	h.t.Helper()
+	i, err := h.fake.ComponentClick(fakediscord.InteractionContext{Member: alice}, m.ID, buttonID(h.t, m, label))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.interact(i)
 }
 
 // TestClosedDMsAreTriedOnce: a member whose DMs are closed costs one refused request; the
