@@ -254,7 +254,9 @@ func (rc *reminderCommands) Handler(kind reminders.Kind, now func() time.Time) j
 // fire sends the reminder DM a job stands for. It skips when the reminder is off; else it
 // queues the next time first (so the chain survives whatever happens to this one), then
 // skips a time the reminder no longer has (it was edited, snoozed, stopped for today or
-// the member changed zone), a time long past, a streak day that counts or a streak of 0
+// the member changed zone), a time long past, a move DM that would now fall outside the
+// member's active hours (the bot was down at the window's end), a streak day that counts
+// or a streak of 0
 // (nothing to lose), and a DM the quiet rules hold back. The DM is claimed in storage
 // before it is sent, so a rerun after a crash never sends it twice; a member whose DMs are
 // closed is skipped without a retry (the chain goes on, and their DMs are tried again
@@ -288,6 +290,8 @@ func (rc *reminderCommands) fire(ctx context.Context, kind reminders.Kind, j job
 		return jobs.Skip("the reminder changed since this time was queued"), nil
 	case now.Sub(due) > reminderLate:
 		return jobs.Skip("its time had passed when the bot could send it"), nil
+	case kind == reminders.Move && !r.Window(v.Zone).Within(now):
+		return jobs.Skip("outside the member's active hours"), nil
 	case kind == reminders.Move && due.Equal(r.SnoozedUntil):
 		quietSince = due.Add(-reminders.SnoozeFor) // the member asked for this one
 	case kind == reminders.Streak && v.Status.TodayDone:

@@ -272,6 +272,40 @@ func TestMoveReminderSendsRotatesAndNeverTwice(t *testing.T) {
 	}
 }
 
+// TestLateMoveReminderStaysInsideTheWindow: a slot the bot could not send on time is sent
+// a little late, but never past the window's end nor long after its time.
+func TestLateMoveReminderStaysInsideTheWindow(t *testing.T) {
+	f := newReminderFixture(t)
+	if _, err := f.run("move", inBerlin(6, 10, 8, 0), integer("every", 30), str("from", "09:00"), str("to", "10:00")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		due, now time.Time
+		want     string // "" for sent
+	}{
+		{"a minute late", inBerlin(6, 10, 9, 0), inBerlin(6, 10, 9, 1), ""},
+		{"after the window's end", inBerlin(6, 10, 10, 0), inBerlin(6, 10, 10, 5), "outside the member's active hours"},
+		{"long after its time", inBerlin(6, 11, 9, 0), inBerlin(6, 11, 9, 30), "its time had passed"},
+	}
+	r, err := f.db.Reminder(context.Background(), "g1", "u1", reminders.Move)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		if err := f.rc.queueAt(context.Background(), r, tt.due); err != nil {
+			t.Fatal(err)
+		}
+		out := f.fire(reminders.Move, tt.due, tt.now)
+		if tt.want == "" && !isDone(out) || tt.want != "" && !skipped(out, tt.want) {
+			t.Errorf("%s: %+v, want %q", tt.name, out, tt.want)
+		}
+	}
+	if len(f.dms.sent) != 1 {
+		t.Errorf("%d DMs, want the one a minute late", len(f.dms.sent))
+	}
+}
+
 func isDone(out jobs.Outcome) bool { _, skip := out.Skipped(); return !skip }
 
 func hasField(e *discordgo.MessageEmbed, name string) bool {

@@ -177,6 +177,29 @@ func TestSnoozeAndStopStayInTheWindow(t *testing.T) {
 	}
 }
 
+func TestWithinIsToTheMinute(t *testing.T) {
+	w := Window{Every: time.Hour, From: lt("09:00"), To: lt("17:00"), Days: schedule.Weekdays, Zone: zone(t, "America/New_York")}
+	tests := []struct {
+		at   string
+		want bool
+	}{
+		{"2026-06-10 08:59:59 -0400", false},
+		{"2026-06-10 09:00:00 -0400", true},
+		{"2026-06-10 17:00:59 -0400", true},
+		{"2026-06-10 17:01:00 -0400", false},
+		{"2026-06-13 12:00:00 -0400", false}, // a Saturday
+	}
+	for _, tt := range tests {
+		at, err := time.Parse("2006-01-02 15:04:05 -0700", tt.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := w.Within(at); got != tt.want {
+			t.Errorf("Within(%s) = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+}
+
 // TestReminderNextHonoursSnoozeAndPause checks the due times of a stored move reminder:
 // a snooze comes before the next slot, a pause drops the slots before it, and Due tells a
 // job queued before a change from a current one.

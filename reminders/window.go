@@ -64,11 +64,12 @@ func (w Window) slotAfter(midnight int64, after time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Within reports whether t reads inside the window on an active day (From to To, both
-// included).
+// Within reports whether t reads inside the window on an active day, to the minute: From
+// to To, both included, so all of To's minute is inside (a DM for a slot at To that is a
+// few seconds late is still within the member's hours).
 func (w Window) Within(t time.Time) bool {
 	local := t.In(w.zone())
-	s := int64(local.Hour())*3600 + int64(local.Minute())*60 + int64(local.Second())
+	s := int64(local.Hour())*3600 + int64(local.Minute())*60
 	return w.Days.Has(local.Weekday()) && s >= wall(w.From) && s <= wall(w.To)
 }
 
