@@ -197,3 +197,21 @@ func TestReminderAcrossARestartIsSentOnce(t *testing.T) {
 		t.Errorf("%d DMs after two restarts; want exactly one", n)
 	}
 }
+
+// TestForgetMeStopsReminders: after /forget-me, /reminders list is empty and the queued
+// slot sends nothing.
+func TestForgetMeStopsReminders(t *testing.T) {
+	h, clk := startClocked(t)
+	h.slash(alice, "reminders", fakediscord.Subcommand("move", fakediscord.IntegerOption("every", 20),
+		fakediscord.StringOption("from", "18:00"), fakediscord.StringOption("to", "20:00")))
+	confirm := h.slash(alice, "forget-me")
+	assertTextHas(t, "/forget-me", confirm.text(), "your reminders")
+	h.click(alice, confirm.Message.ID, buttonID(t, confirm.Message, "Delete my data"))
+	assertTextHas(t, "/reminders list", h.slash(alice, "reminders", fakediscord.Subcommand("list")).text(),
+		"You have no reminders in this server")
+	clk.Advance(20 * time.Minute)
+	h.awaitSkips("the reminder was turned off", 1)
+	if n := len(h.remindersDMs()); n != 0 {
+		t.Errorf("%d DMs after /forget-me", n)
+	}
+}
