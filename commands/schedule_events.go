@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -125,8 +126,14 @@ func (s *schedules) EventHandler(now func() time.Time) jobs.Handler {
 			return jobs.Skip("unreadable payload: " + err.Error()), nil
 		}
 		outcome, err := s.writeEvent(ctx, p, now())
-		if errors.Is(err, guild.ErrNoEventPermission) {
+		var refused *discordgo.RESTError
+		switch {
+		case errors.Is(err, guild.ErrNoEventPermission):
 			return jobs.Skip("the bot may not write this server's events"), nil
+		case errors.As(err, &refused) && refused.Response != nil && refused.Response.StatusCode < 500 &&
+			refused.Response.StatusCode != http.StatusTooManyRequests:
+			// Discord refused the request itself: sending it again gets the same answer.
+			return jobs.Skip("Discord refused the event: " + err.Error()), nil
 		}
 		return outcome, err
 	}

@@ -46,6 +46,8 @@ type Config struct {
 	Logger     *slog.Logger
 	// Watcher, when set, hears of every stored change of a session opened by a schedule.
 	Watcher Watcher
+	// Alarms, when set, wakes sessions at their deadlines instead of clock timers.
+	Alarms Alarms
 }
 
 func (c Config) withDefaults() Config {
@@ -66,12 +68,15 @@ func (c Config) withDefaults() Config {
 
 // Engine runs every group session of the bot. All methods are safe for concurrent use.
 //
-// Scheduling: one clock timer per active session, re-armed at each change to the next
-// deadline computed from the stored times. The Go runtime already keeps timers in a heap
-// and runs AfterFunc callbacks without a goroutine per waiting timer, so a heap of our own
-// would duplicate it and add a dispatcher goroutine that every transition must queue
-// behind; with one timer per session, a slow Store or Poster call delays only its own
-// session, and 10,000 waiting sessions cost 10,000 small timer structs.
+// Scheduling: at each change the session's next deadline is computed from the stored times
+// and armed twice: as a durable alarm in the bot's one scheduler when Config.Alarms is set
+// (the app sets it: the job table then holds every session's next deadline beside
+// schedules and reminders, and wakes it through Wake), and as one clock timer per session,
+// which counts elapsed time and so stays right when the wall clock is set back (see
+// armAt). The Go runtime already keeps timers in a heap and runs AfterFunc callbacks
+// without a goroutine per waiting timer; with one timer per session a slow Store or
+// Poster call delays only its own session, and 10,000 waiting sessions cost 10,000 small
+// timer structs.
 //
 // Writes: at most one Poster write per change. Each session has a dirty flag and at most one
 // writer; the writer renders the state as it is when the write starts, so changes that pile

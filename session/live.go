@@ -20,11 +20,12 @@ type run struct {
 	s        *Session // replaced by update after a successful save; views copy it
 	rev      uint64   // bumped by every saved change, so a View can tell whether it is still current
 	timer    clock.Timer
-	gen      uint64   // bumped when the timer is stopped, so a callback already on its way is ignored
-	shown    shownKey // what the live message shows, or is being written to show
-	shownRev uint64   // the rev of that rendering
-	dirty    bool     // the live message is behind the state
-	writing  bool     // a goroutine (or a claimed click reply) is writing the live message
+	gen      uint64    // bumped when the timer is stopped, so a callback already on its way is ignored
+	alarmAt  time.Time // the deadline last recorded in Config.Alarms
+	shown    shownKey  // what the live message shows, or is being written to show
+	shownRev uint64    // the rev of that rendering
+	dirty    bool      // the live message is behind the state
+	writing  bool      // a goroutine (or a claimed click reply) is writing the live message
 	retry    clock.Timer
 	backoff  time.Duration // the delay before the next retry of a failed write; 0 after a success
 	// announceStart: the session has just started; the next write posts a new message that

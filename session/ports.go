@@ -85,6 +85,17 @@ type Store interface {
 	LoadSession(ctx context.Context, id int64) (*Session, error)
 }
 
+// Alarms wake sessions at their deadlines through Engine.Wake. The app's implementation is
+// the shared durable scheduler (a row per deadline, so a restart re-arms from the table);
+// without Alarms the engine keeps timers on its clock. The engine never cancels an alarm:
+// a wake that finds nothing due changes nothing.
+type Alarms interface {
+	// Set asks for Engine.Wake(s.ID) at at, or soon after. Setting the same session and
+	// time twice wakes it once. It is called with the session's lock held, so it must only
+	// record the alarm.
+	Set(ctx context.Context, s *Session, at time.Time) error
+}
+
 // Watcher hears of every stored change of a session opened by a schedule (Occurrence
 // set), just after it was stored: the schedule side corrects the occurrence's Discord
 // event from it (completed early, running late, never started). It is called with the

@@ -149,10 +149,31 @@ func (e *Engine) arm(rt *run, now time.Time) {
 	}
 }
 
+// armAt sets the session's wake-up at at: a durable alarm in the bot's one scheduler when
+// the engine has Alarms, and a timer on the engine's clock. The alarm is the deadline as a
+// row beside every other piece of due work; the timer counts elapsed time, which a
+// session's deadline is, so it still fires on time when the wall clock is set back (the
+// row, due at a wall time, would then fire late by as much) and when the database refuses
+// the alarm's write. Whichever wakes the session first makes the transition; the other
+// finds nothing due. Caller holds rt.mu.
 func (e *Engine) armAt(rt *run, now, at time.Time) {
 	e.stopTimer(rt)
+	e.setAlarm(rt, at)
 	gen := rt.gen
 	rt.timer = e.clock.AfterFunc(at.Sub(now), func() { e.fire(rt, gen) })
+}
+
+// setAlarm records the deadline at in Config.Alarms, once per deadline. A failure is
+// logged; the clock timer still wakes the session. Caller holds rt.mu.
+func (e *Engine) setAlarm(rt *run, at time.Time) {
+	if e.cfg.Alarms == nil || rt.alarmAt.Equal(at) {
+		return
+	}
+	if err := e.cfg.Alarms.Set(e.base, rt.s, at); err != nil {
+		e.logFor(rt.s).Warn("session: recording the next deadline in the job table failed; its timer still runs", "err", err)
+		return
+	}
+	rt.alarmAt = at
 }
 
 func (e *Engine) stopTimer(rt *run) {
@@ -178,4 +199,24 @@ func (e *Engine) fire(rt *run, gen uint64) {
 	e.refresh(e.base, rt, e.nowFor(e.base, rt))
 	rt.mu.Unlock()
 	_ = e.flush(e.base, rt) // logged inside
+}
+
+// Wake is what a durable alarm calls at a session's deadline (Config.Alarms): it brings the
+// session up to date with the clock and arms its next deadline, and writes the live message
+// in the background, so the caller (a scheduler worker) is free at once. Alarms are never
+// cancelled, so a wake may come for a session that has ended, or before anything is due
+// (its deadline moved with a pause or a skip, or its timer got there first): it then
+// changes nothing.
+func (e *Engine) Wake(id int64) {
+	e.mu.Lock()
+	rt := e.runs[id]
+	e.mu.Unlock()
+	if rt == nil || !e.enter() {
+		return
+	}
+	defer e.busy.Done()
+	rt.mu.Lock()
+	e.refresh(e.base, rt, e.nowFor(e.base, rt))
+	rt.mu.Unlock()
+	e.flushLater(rt)
 }

@@ -79,7 +79,8 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		return nil, err
 	}
 	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LeadIn: cfg.Session.PrepGap,
-		LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger, Watcher: commands.ScheduleWatcher(scheduler, opts.Clock.Now, opts.Logger)},
+		LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger, Watcher: commands.ScheduleWatcher(scheduler, opts.Clock.Now, opts.Logger),
+		Alarms: sessionAlarms{scheduler}},
 		db, bot.NewSessionPoster(messenger), opts.Clock)
 	dms := commands.NewDMMemory(messenger, db, opts.Clock.Now, opts.Logger)
 	deps := commands.Deps{
@@ -99,6 +100,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		scheduler.Handle(kind, handle)
 	}
 	scheduler.Handle(purgeJob, purgeCompletedJobs(db, scheduler, opts.Clock.Now))
+	scheduler.Handle(sessionWakeJob, wakeSession(sessions))
 	if err := b.Open(ctx, commands.All(deps)); err != nil {
 		db.Close()
 		return nil, err
