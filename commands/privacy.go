@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -121,9 +122,15 @@ func forgottenText(f storage.Forgotten, sessionsLeft int) string {
 		}
 		return "no " + what + " (there were none)"
 	}
-	text := fmt.Sprintf("Done. Deleted: %s, %s, %s and %s.",
-		render.Plural(f.Days, "counted day"), had(f.Streak, "streak and freezes"), had(f.Settings, "settings"),
-		render.Plural(f.SessionCredits, "session credit"))
+	deleted := []string{render.Plural(f.Days, "counted day"), had(f.Streak, "streak and freezes"), had(f.Settings, "settings"),
+		render.Plural(f.SessionCredits, "session credit")}
+	if f.Reminders > 0 {
+		deleted = append(deleted, render.Plural(f.Reminders, "reminder"))
+	}
+	if f.Notices > 0 {
+		deleted = append(deleted, fmt.Sprintf("your Notify me on %s", render.Plural(f.Notices, "schedule")))
+	}
+	text := fmt.Sprintf("Done. Deleted: %s and %s.", strings.Join(deleted[:len(deleted)-1], ", "), deleted[len(deleted)-1])
 	if sessionsLeft > 0 {
 		pronoun := "they"
 		if sessionsLeft == 1 {

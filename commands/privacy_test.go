@@ -36,6 +36,9 @@ func TestForgetMe(t *testing.T) {
 				"You were taken out of 1 session still running here, so it won't credit you."},
 		{"little", storage.Forgotten{Days: 1, Streak: true}, 0,
 			"Deleted: 1 counted day, your streak and freezes, no settings (there were none) and 0 session credits. Anything"},
+		{"reminders and notices", storage.Forgotten{Days: 2, Reminders: 2, Notices: 1}, 0,
+			"Deleted: 2 counted days, no streak and freezes (there were none), no settings (there were none), 0 session credits, " +
+				"2 reminders and your Notify me on 1 schedule."},
 		{"two sessions", storage.Forgotten{}, 2,
 			"taken out of 2 sessions still running here, so they won't credit you."},
 	}

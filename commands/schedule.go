@@ -403,22 +403,14 @@ func (s *schedules) complete(ctx context.Context, req *Request) ([]*discordgo.Ap
 // would, with no host. An occurrence whose schedule is gone, was skipped, or whose start
 // has passed is skipped with its reason.
 func (s *schedules) openLobby(ctx context.Context, j jobs.Job, now time.Time) (jobs.Outcome, error) {
-	var p lobbyPayload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return jobs.Skip("unreadable payload: " + err.Error()), nil
-	}
-	sc, err := s.store.Schedule(ctx, p.GuildID, p.ScheduleID)
-	if errors.Is(err, guild.ErrScheduleNotFound) {
-		return jobs.Skip("the schedule was deleted"), nil
-	}
-	if err != nil {
-		return jobs.Outcome{}, err
+	sc, start, skip, err := s.occurrenceOf(ctx, j)
+	if skip != "" || err != nil {
+		return jobs.Skip(skip), err
 	}
 	r, err := rule(sc)
 	if err != nil {
 		return jobs.Skip("the schedule's rule is unreadable: " + err.Error()), nil
 	}
-	start := time.Unix(p.Start, 0)
 	if err := s.queueOccurrence(ctx, sc, nextStart(sc, r, start)); err != nil {
 		return jobs.Outcome{}, err
 	}
@@ -432,6 +424,20 @@ func (s *schedules) openLobby(ctx context.Context, j jobs.Job, now time.Time) (j
 	// The occurrence will not happen: its event says so, and the next one gets its own.
 	return jobs.Skip(reason), queueEvent(ctx, s.queue, eventPayload{GuildID: sc.GuildID, ScheduleID: sc.ID,
 		Start: start.Unix(), Action: eventFinish}, now)
+}
+
+// occurrenceOf reads the schedule and the occurrence a lobby or notify job names; skip
+// says why there is nothing left to do (an unreadable payload, a deleted schedule).
+func (s *schedules) occurrenceOf(ctx context.Context, j jobs.Job) (sc guild.Schedule, start time.Time, skip string, err error) {
+	var p lobbyPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return sc, start, "unreadable payload: " + err.Error(), nil
+	}
+	sc, err = s.store.Schedule(ctx, p.GuildID, p.ScheduleID)
+	if errors.Is(err, guild.ErrScheduleNotFound) {
+		return sc, start, "the schedule was deleted", nil
+	}
+	return sc, time.Unix(p.Start, 0), "", err
 }
 
 // startOccurrence opens the occurrence's lobby as /session start would, with no host, and

@@ -5,7 +5,6 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -102,18 +101,10 @@ func (s *schedules) NotifyHandler(now func() time.Time) jobs.Handler {
 // DMs are closed is not retried; DMMemory remembers them. Notices due while the bot was
 // down are sent if the lobby is not open yet.
 func (s *schedules) notify(ctx context.Context, j jobs.Job, now time.Time) (jobs.Outcome, error) {
-	var p lobbyPayload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return jobs.Skip("unreadable payload: " + err.Error()), nil
+	sc, start, skip, err := s.occurrenceOf(ctx, j)
+	if skip != "" || err != nil {
+		return jobs.Skip(skip), err
 	}
-	sc, err := s.store.Schedule(ctx, p.GuildID, p.ScheduleID)
-	if errors.Is(err, guild.ErrScheduleNotFound) {
-		return jobs.Skip("the schedule was deleted"), nil
-	}
-	if err != nil {
-		return jobs.Outcome{}, err
-	}
-	start := time.Unix(p.Start, 0)
 	switch {
 	case start.Before(sc.SkipBefore):
 		return jobs.Skip("skipped with /schedule skip"), nil

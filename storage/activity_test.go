@@ -424,11 +424,18 @@ func TestForgetMember(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	sched := createTestSchedule(t, db)
+	for _, user := range []string{"u1", "u2"} {
+		if _, err := db.ToggleScheduleNotify(ctx, testGuild, sched.ID, user); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	got, err := db.ForgetMember(ctx, testGuild, "u1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Forgotten{Days: 2, Streak: true, Settings: true, SessionCredits: 1, Participations: 2, Hosted: 1}
+	want := Forgotten{Days: 2, Streak: true, Settings: true, SessionCredits: 1, Participations: 2, Hosted: 1, Notices: 1}
 	if got != want {
 		t.Errorf("ForgetMember = %+v, want %+v", got, want)
 	}
@@ -438,8 +445,10 @@ func TestForgetMember(t *testing.T) {
 		"u2's streak":             countRows(t, db, `SELECT COUNT(*) FROM member_streaks WHERE guild_id = ? AND user_id = 'u2'`, testGuild),
 		"u2's credit":             countRows(t, db, `SELECT COUNT(*) FROM session_credits WHERE session_id = ? AND user_id = 'u2'`, ended),
 		"u1 in a running session": countRows(t, db, `SELECT COUNT(*) FROM session_participants WHERE session_id = ? AND user_id = 'u1'`, running),
+		"Notify me presses":       countRows(t, db, `SELECT COUNT(*) FROM schedule_notify WHERE schedule_id = ?`, sched.ID),
 	}
-	wantCounts := map[string]int{"u1's log here": 0, "u1's log elsewhere": 2, "u2's streak": 1, "u2's credit": 1, "u1 in a running session": 0}
+	wantCounts := map[string]int{"u1's log here": 0, "u1's log elsewhere": 2, "u2's streak": 1, "u2's credit": 1,
+		"u1 in a running session": 0, "Notify me presses": 1}
 	if !reflect.DeepEqual(counts, wantCounts) {
 		t.Errorf("rows left %v, want %v", counts, wantCounts)
 	}

@@ -15,11 +15,12 @@ type Forgotten struct {
 	Participations int  // places in group sessions
 	Hosted         int  // sessions that named them as host
 	Reminders      int  // personal reminders (/reminders)
+	Notices        int  // schedules whose Notify me they had pressed
 }
 
 // ForgetMember deletes everything kept about a member in one server, in one transaction:
 // their activity log, streak summary, settings, session credits, their places in group
-// sessions, their name as a session's host and their reminders. Take the member out of
+// sessions, their name as a session's host, their reminders and their Notify me presses. Take the member out of
 // running sessions first (session.Engine.Forget), or a session ending later would credit
 // them again. Other servers are untouched.
 func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgotten, error) {
@@ -37,6 +38,7 @@ func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgott
 			(SELECT id FROM sessions WHERE guild_id = ?) AND user_id = ?`},
 		{&f.Hosted, `UPDATE sessions SET host_id = '' WHERE guild_id = ? AND host_id = ?`},
 		{&f.Reminders, `DELETE FROM reminders WHERE guild_id = ? AND user_id = ?`},
+		{&f.Notices, `DELETE FROM schedule_notify WHERE guild_id = ? AND user_id = ?`},
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, s := range steps {
