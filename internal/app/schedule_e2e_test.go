@@ -8,23 +8,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
 )
 
 const pingRole = "300000000000000077"
 
 // TestScheduleOpensItsLobbyAndRunsTheSession makes a daily schedule two minutes ahead (the
-// fake clock reads 18:00 UTC) with a one-minute lobby and a ping role, and follows it: the
-// lobby opens at 18:01 mentioning only the role, the session starts at 18:02 and credits
-// who joined, and the next day's session is queued.
+// fake clock reads 18:00 UTC) with a one-minute lobby and a ping role, and follows it: its
+// Discord event is created, the lobby opens at 18:01 mentioning only the role, the session
+// starts at 18:02 and credits who joined, the event ends with it, and the next day's
+// session and event are queued.
 func TestScheduleOpensItsLobbyAndRunsTheSession(t *testing.T) {
-	h, clk := startClocked(t)
-	h.createQuickRoutine()
-	a := h.slash(admin, "schedule", fakediscord.Subcommand("create",
+	h, clk := startEventsClocked(t)
+	a := h.interact(h.fake.SlashCommand(eventsOn(admin), "schedule", fakediscord.Subcommand("create",
 		fakediscord.StringOption("routine", "Quick"), fakediscord.StringOption("time", "18:02"),
 		fakediscord.StringOption("days", "daily"), fakediscord.StringOption("timezone", "UTC"),
-		fakediscord.IntegerOption("lobby", 1), fakediscord.RoleOption("ping_role", pingRole)))
+		fakediscord.IntegerOption("lobby", 1), fakediscord.RoleOption("ping_role", pingRole))))
 	assertTextHas(t, "/schedule create", a.text(), "Scheduled #1", "every day at 18:02 (UTC)", "<@&"+pingRole+">", "Next: <t:")
+	today := time.Date(2026, 3, 1, 18, 2, 0, 0, time.UTC)
+	event := h.awaitEvent("the occurrence's event", func(e fakediscord.ScheduledEvent) bool { return e.Start.Equal(today) })
 	if refused := h.slash(alice, "schedule", fakediscord.Subcommand("create",
 		fakediscord.StringOption("routine", "Quick"), fakediscord.StringOption("time", "18:02"),
 		fakediscord.StringOption("days", "daily"))).text(); !strings.Contains(refused, "Only members with Manage Server") {
@@ -52,6 +55,11 @@ func TestScheduleOpensItsLobbyAndRunsTheSession(t *testing.T) {
 	live := h.sessionMessage()
 	clk.Advance(20 * time.Second)
 	h.awaitText("the summary", live.ID, "Session complete: Quick", "Bob: streak 1 day")
+	// It ended at the event's end, where Discord ends an EXTERNAL event by itself.
+	h.awaitEvent("the event, over", func(e fakediscord.ScheduledEvent) bool {
+		return e.ID == event.ID && e.Status == discordgo.GuildScheduledEventStatusCompleted
+	})
+	h.awaitEvent("the next day's event", func(e fakediscord.ScheduledEvent) bool { return e.Start.Equal(today.Add(24 * time.Hour)) })
 
 	list := h.slash(admin, "schedule", fakediscord.Subcommand("list")).text()
 	tomorrow := time.Date(2026, 3, 2, 18, 2, 0, 0, time.UTC)
