@@ -198,7 +198,11 @@ func currentStepEmbed(v session.View, title string, color int, timing string) *d
 	if step.Kind != session.Rest && len(step.Cautions) > 0 {
 		fields = append(fields, field("Take care", bullets(step.Cautions)))
 	}
-	fields = append(fields, field("Next", nextText(s.Plan, v.Step)), presentField("Taking part", s.Participants))
+	fields = append(fields, field("Next", nextText(s.Plan, v.Step)))
+	if coming := timeline(v); coming != "" {
+		fields = append(fields, field("Coming up", coming))
+	}
+	fields = append(fields, presentField("Taking part", s.Participants))
 	n, total := exerciseNumber(s.Plan, v.Step)
 	return &discordgo.MessageEmbed{
 		Title:       title,
@@ -208,6 +212,66 @@ func currentStepEmbed(v session.View, title string, color int, timing string) *d
 		Footer: footer(fmt.Sprintf("exercise %d of %d%s · %s", n, total, repText(step, " · "),
 			Truncate(s.RoutineName, routineNameMax))),
 	}
+}
+
+// timelineLines bounds the Coming up field: the next exercises, then how many more.
+const timelineLines = 6
+
+// timeline lists the exercises after the current one with when each begins (its get-ready
+// step, if it has one) as Discord timestamps, and when the routine ends, so members can
+// follow the routine from the message even when its next edit is late. The times are
+// computed from the current step's end, so every rendering after a pause or a skip
+// rewrites them. While paused there are no times yet: the exercises are listed without
+// them. Empty when the current exercise is the last.
+func timeline(v session.View) string {
+	plan := v.Session.Plan
+	at := v.StepEnd
+	var lines []string
+	more := 0
+	current, _ := exerciseNumber(plan, v.Step)
+	for i := v.Step + 1; i < len(plan); i++ {
+		n, total := exerciseNumber(plan, i)
+		if n != current && beginsExercise(plan, i) {
+			current = n
+			if len(lines) == timelineLines {
+				more++
+			} else {
+				lines = append(lines, timelineLine(n, total, exerciseName(plan[i]), at, v.Session.Status))
+			}
+		}
+		at = at.Add(plan[i].Duration)
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	if more > 0 {
+		lines = append(lines, fmt.Sprintf("… and %s more", Plural(more, "exercise")))
+	}
+	if v.Session.Status == session.Running {
+		lines = append(lines, fmt.Sprintf("Ends <t:%d:t> (<t:%d:R>)", at.Unix(), at.Unix()))
+	} else {
+		lines = append(lines, "Times follow when the session resumes.")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// beginsExercise reports whether step i is the first step of its exercise: its get-ready
+// step, or its first hold when it has none.
+func beginsExercise(plan session.Plan, i int) bool {
+	switch st := plan[i]; st.Kind {
+	case session.Prep:
+		return true
+	case session.Exercise:
+		return st.Rep <= 1 && (i == 0 || plan[i-1].Kind != session.Prep)
+	}
+	return false
+}
+
+func timelineLine(n, total int, name string, at time.Time, status session.Status) string {
+	if status != session.Running {
+		return fmt.Sprintf("%d/%d %s", n, total, name)
+	}
+	return fmt.Sprintf("%d/%d %s <t:%d:t> (<t:%d:R>)", n, total, name, at.Unix(), at.Unix())
 }
 
 // stepDescription is the whole how-to while preparing or holding; a rest says what it is.

@@ -351,3 +351,41 @@ func TestScheduledLobbyPingAndNoHost(t *testing.T) {
 		t.Errorf("a hostless lobby names a host:\n%s", text)
 	}
 }
+
+// TestSessionMessageTimeline: a running step lists the exercises still to come with when
+// each begins and when the routine ends, computed from the current step's end; paused,
+// the list has no times; the last exercise has no timeline.
+func TestSessionMessageTimeline(t *testing.T) {
+	s := testSession(t, session.Running)
+	s.StartedAt = sessionT0
+	stepEnd := sessionT0.Add(20 * time.Second) // step 1: the first 20 s hold of Cat stretch
+	stamp := func(d time.Duration) string {
+		u := stepEnd.Add(d).Unix()
+		return fmt.Sprintf("<t:%d:t> (<t:%d:R>)", u, u)
+	}
+	paused := s
+	paused.Status, paused.PausedAt = session.Paused, sessionT0.Add(5*time.Second)
+	tests := []struct {
+		name  string
+		view  session.View
+		wants []string
+		lacks []string
+	}{
+		{"running", session.View{Session: s, Step: 1, StepStart: sessionT0, StepEnd: stepEnd},
+			// rest, rep 2, rest, rep 3 (60 s), then Dead hang's get-ready (10 s) and hold (60 s)
+			[]string{"Coming up: 2/2 Dead hang, left side " + stamp(60*time.Second), "Ends " + stamp(130*time.Second)}, nil},
+		{"paused", session.View{Session: paused, Step: 1, Remaining: 15 * time.Second},
+			[]string{"Coming up: 2/2 Dead hang, left side\nTimes follow when the session resumes."}, []string{"Ends <t:"}},
+		{"the last exercise", session.View{Session: s, Step: 7, StepStart: sessionT0, StepEnd: stepEnd},
+			nil, []string{"Coming up"}},
+	}
+	for _, tt := range tests {
+		text := messageText(SessionMessage(tt.view))
+		assertContains(t, text, tt.wants...)
+		for _, l := range tt.lacks {
+			if strings.Contains(text, l) {
+				t.Errorf("%s: message has %q:\n%s", tt.name, l, text)
+			}
+		}
+	}
+}
