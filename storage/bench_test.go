@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -22,7 +23,7 @@ const (
 	benchDays    = 100
 	benchEnd     = "2025-06-30"
 	// benchFixtureVersion names the cached fixture; change it when the fixture changes.
-	benchFixtureVersion = 3
+	benchFixtureVersion = 5
 )
 
 // benchMember is the user ID of member i.
@@ -66,11 +67,31 @@ func openBenchDB(b *testing.B) *DB {
 const benchZone = `CASE WHEN i % 10 <> 0 THEN 'UTC' WHEN i / 10 % 4 = 0 THEN 'Pacific/Kiritimati'
 	WHEN i / 10 % 4 = 1 THEN 'America/New_York' WHEN i / 10 % 4 = 2 THEN 'Asia/Kathmandu' ELSE 'Pacific/Pago_Pago' END`
 
+// The bare upserts that crediting is measured against write twins of the activity log
+// (same columns, key and index): bareLog, which the fixture fills with the log's million
+// rows, so the bare upsert pays what SQLite charges for rows spread over a table that
+// size, and bareEmpty, which starts empty and holds only what the benchmark adds.
+const (
+	bareLog   = "bare_activity"
+	bareEmpty = "bare_empty"
+)
+
+// bareTableSQL creates a twin of the activity log named table.
+func bareTableSQL(table string) string {
+	return fmt.Sprintf(`CREATE TABLE %[1]s (
+		guild_id TEXT NOT NULL, user_id TEXT NOT NULL, day TEXT NOT NULL,
+		sessions INTEGER NOT NULL DEFAULT 0 CHECK (sessions >= 0), solo INTEGER NOT NULL DEFAULT 0 CHECK (solo >= 0),
+		minutes INTEGER NOT NULL DEFAULT 0 CHECK (minutes >= 0), bridged INTEGER NOT NULL DEFAULT 0,
+		zone TEXT NOT NULL, updated_at TEXT NOT NULL, seconds INTEGER NOT NULL DEFAULT 0 CHECK (seconds >= 0),
+		PRIMARY KEY (guild_id, user_id, day)) WITHOUT ROWID;
+	CREATE INDEX %[1]s_group_days ON %[1]s (guild_id, day) WHERE sessions > 0;`, table)
+}
+
 // buildBenchFixture writes the fixture to a temporary name and renames it into place, so
 // an interrupted build is never taken for a finished one. Member i stretched on benchDays
 // days ending i%5 days before benchEnd, missing one day in every 5+i%23, so streaks, bests
 // and today's status vary; every 10th member has a zone of their own and every 100th
-// opted out of the leaderboard.
+// opted out of the leaderboard. bareLog is a copy of the log, bareEmpty is empty.
 func buildBenchFixture(b *testing.B, path string) {
 	b.Helper()
 	ctx := context.Background()
@@ -99,6 +120,10 @@ func buildBenchFixture(b *testing.B, path string) {
 			total_days, freezes_held, frozen_days, total_sessions, total_minutes, last_zone)
 			SELECT guild_id, user_id, 'Member ' || user_id, '', 0, 0, 0, 0, '', 0, 0, '' FROM activity
 			WHERE guild_id = ? GROUP BY user_id`, benchGuild)
+	}
+	if err == nil {
+		_, err = db.write.ExecContext(ctx, bareTableSQL(bareLog)+bareTableSQL(bareEmpty)+
+			`INSERT INTO `+bareLog+` SELECT * FROM activity`)
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -168,26 +193,169 @@ func BenchmarkStreakOf(b *testing.B) {
 	}
 }
 
+// creditedMembers are the 1,000 members the crediting benchmarks credit: every 7th, so
+// their rows are spread over the log as a real session's would be.
+func creditedMembers() []string {
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = benchMember(i * 7)
+	}
+	return ids
+}
+
+// bareUpsertSQL is the bare upsert of one log row into table: the statement crediting
+// runs on the activity log, with nothing around it.
+const bareUpsertSQL = `INSERT INTO %s
+	(guild_id, user_id, day, sessions, solo, seconds, minutes, bridged, zone, updated_at)
+	VALUES (?1, ?2, ?3, 1, 0, ?4, (?4 + 30) / 60, 0, 'UTC', ?5)
+	ON CONFLICT (guild_id, user_id, day) DO UPDATE SET sessions = sessions + excluded.sessions,
+		seconds = seconds + excluded.seconds, minutes = (seconds + excluded.seconds + 30) / 60,
+		zone = excluded.zone, updated_at = excluded.updated_at`
+
+// bareUpsert upserts one log row for each member on the day of at into table, in one
+// transaction through one prepared statement, and returns how long that took: the floor
+// that crediting the same members is measured against. Settle the database first.
+func bareUpsert(b *testing.B, db *DB, table string, members []string, at time.Time) time.Duration {
+	b.Helper()
+	ctx := context.Background()
+	day, stamp := at.UTC().Format(time.DateOnly), at.UTC().Format(time.RFC3339Nano)
+	start := time.Now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(bareUpsertSQL, table))
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, id := range members {
+			if _, err := stmt.ExecContext(ctx, benchGuild, id, day, 1200, stamp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+// BenchmarkBareUpsert1000 is the floor of crediting a session of 1,000: the log rows of
+// the same members upserted in one transaction, a day later each time, into a twin of the
+// log holding its million rows (log) and into an empty twin (empty).
+func BenchmarkBareUpsert1000(b *testing.B) {
+	for _, table := range []string{bareLog, bareEmpty} {
+		b.Run(bareName(table), func(b *testing.B) {
+			db := openBenchDB(b)
+			members := creditedMembers()
+			at := benchNow(b)
+			for b.Loop() {
+				b.StopTimer()
+				at = at.AddDate(0, 0, 1)
+				settle(b, db)
+				b.StartTimer()
+				bareUpsert(b, db, table, members, at)
+			}
+		})
+	}
+}
+
+// settle checkpoints the WAL completely, so that a measured transaction starts on a quiet
+// database: the checkpoint the previous commit started in the background (see
+// checkpointer) would otherwise run during the next one and be charged to it. Every
+// measured operation, bare or crediting, starts settled and leaves its own checkpoint
+// outside its time alike.
+func settle(b *testing.B, db *DB) {
+	b.Helper()
+	for range 100 {
+		var busy, frames, done int
+		err := db.write.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(FULL)`).Scan(&busy, &frames, &done)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if busy == 0 && frames == done {
+			return
+		}
+		time.Sleep(time.Millisecond) // the background checkpoint holds the lock: let it end
+	}
+	b.Fatal("the WAL did not checkpoint completely after 100 attempts")
+}
+
+func bareName(table string) string {
+	if table == bareLog {
+		return "log"
+	}
+	return "empty"
+}
+
+// bareRatio measures bare upserts of the credited members beside each timed operation of
+// a crediting benchmark, untimed, into both twins, and reports their times per op as
+// bare-log-ns/op and bare-empty-ns/op and the crediting time as a multiple of each as
+// x-log and x-empty: the issue's budget is a multiple of at most 4, and measuring all in
+// the same run and database keeps the machine's speed out of the ratios.
+type bareRatio struct {
+	db      *DB
+	members []string
+	total   map[string]time.Duration
+	n       int
+}
+
+func newBareRatio(db *DB) *bareRatio {
+	return &bareRatio{db: db, members: creditedMembers(), total: map[string]time.Duration{}}
+}
+
+// measure runs one bare upsert into each twin on the day of at; call it with the timer
+// stopped.
+func (r *bareRatio) measure(b *testing.B, at time.Time) {
+	for _, table := range []string{bareLog, bareEmpty} {
+		settle(b, r.db)
+		r.total[table] += bareUpsert(b, r.db, table, r.members, at)
+	}
+	r.n++
+}
+
+// report reports the bare times and ratios for ops timed operations.
+func (r *bareRatio) report(b *testing.B, ops int) {
+	if r.n == 0 || ops == 0 {
+		return
+	}
+	perOp := float64(b.Elapsed()) / float64(ops)
+	for _, table := range []string{bareLog, bareEmpty} {
+		bare := float64(r.total[table]) / float64(r.n)
+		b.ReportMetric(bare, "bare-"+bareName(table)+"-ns/op")
+		b.ReportMetric(perOp/bare, "x-"+bareName(table))
+	}
+}
+
 // BenchmarkCreditSession credits the 1,000 participants of one session in one
-// transaction, a day later each time so every credit adds a day.
+// transaction, a day later each time so every credit adds a day. It reports the ratios
+// to bare upserts of the same rows (see bareRatio).
 func BenchmarkCreditSession(b *testing.B) {
 	db := openBenchDB(b)
-	credits := make([]ActivityCredit, 1000)
-	for i := range credits {
-		credits[i] = ActivityCredit{UserID: benchMember(i * 7), Name: "m", Minutes: 20, Source: SourceSession}
+	ratio := newBareRatio(db)
+	credits := make([]ActivityCredit, len(ratio.members))
+	for i, id := range ratio.members {
+		credits[i] = ActivityCredit{UserID: id, Name: "m", Minutes: 20, Source: SourceSession}
 	}
 	at := benchNow(b)
+	ops := 0
 	for b.Loop() {
+		b.StopTimer()
 		at = at.AddDate(0, 0, 1)
+		ratio.measure(b, at)
+		settle(b, db)
+		b.StartTimer()
 		if _, err := db.CreditActivity(context.Background(), benchGuild, credits, at); err != nil {
 			b.Fatal(err)
 		}
+		ops++
 	}
+	ratio.report(b, ops)
 }
 
 // BenchmarkFinishSession1000 finishes a session of 1,000 participants through the real
 // path, FinishSession: the session's final state, its 1,000 session credits and their
-// streak credits, in one transaction. Starting each session is not timed.
+// streak credits, in one transaction. Starting each session is not timed. It reports the
+// ratios to bare upserts of the same members' log rows (see bareRatio).
 func BenchmarkFinishSession1000(b *testing.B) {
 	db := openBenchDB(b)
 	ctx := context.Background()
@@ -197,16 +365,18 @@ func BenchmarkFinishSession1000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	ratio := newBareRatio(db)
 	at := benchNow(b)
+	ops := 0
 	for b.Loop() {
 		b.StopTimer()
 		at = at.AddDate(0, 0, 1)
+		ratio.measure(b, at)
 		start := at.Add(-25 * time.Minute)
 		s := &session.Session{GuildID: benchGuild, ChannelID: "c", HostID: benchMember(0), RoutineName: "r",
 			Plan: plan, Status: session.Lobby, CreatedAt: start, StartAt: start}
-		credits := make([]session.Credit, 1000)
-		for i := range credits {
-			id := benchMember(i * 7)
+		credits := make([]session.Credit, len(ratio.members))
+		for i, id := range ratio.members {
 			s.Participants = append(s.Participants, session.Participant{UserID: id, Name: "m", JoinedAt: start, JoinedStep: -1})
 			credits[i] = session.Credit{UserID: id, Name: "m", Active: 20 * time.Minute}
 		}
@@ -214,12 +384,15 @@ func BenchmarkFinishSession1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Status, s.StartedAt, s.EndedAt = session.Finished, start.Add(time.Minute), at
+		settle(b, db)
 		b.StartTimer()
 		if _, err := db.FinishSession(ctx, s, credits); err != nil {
 			b.Fatal(err)
 		}
+		ops++
 	}
 	b.StopTimer()
+	ratio.report(b, ops)
 	got, err := db.SessionCredits(ctx, 1)
 	if err != nil || len(got) != 1000 || !got[0].StreakGrew {
 		b.Fatalf("session 1 credits: %d, %v; want 1000 that grew a streak", len(got), err)
