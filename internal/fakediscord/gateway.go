@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -27,23 +29,32 @@ const backlogSize = 1000
 // writeTimeout bounds a frame write, so a stuck client cannot stall the fake.
 const writeTimeout = 5 * time.Second
 
-// gateway is the websocket side: one session at a time (the bot runs one shard), which
-// survives dropped connections until a new Identify replaces it.
+// gateway is the websocket side: one session per shard, each surviving dropped
+// connections until a new Identify of that shard replaces it. A client that identifies
+// without a shard runs shard 0 of 1.
 type gateway struct {
 	s        *Server
 	upgrader websocket.Upgrader
 
 	mu         sync.Mutex
-	live       *gwConn // the connection that completed Identify or Resume
 	conns      map[*gwConn]bool
 	closed     bool
-	session    string
-	seq        int64
-	backlog    []frame
+	shards     map[int]*shardSession // by shard id
 	identifies int
 	resumes    int
 	heartbeats int
-	changed    chan struct{} // closed and replaced when live changes
+	changed    chan struct{} // closed and replaced when a shard's live connection changes
+}
+
+// shardSession is one shard's gateway session: its live connection and what it keeps for
+// a resume.
+type shardSession struct {
+	id      int
+	count   int     // the shard count it identified with
+	live    *gwConn // the connection that completed Identify or Resume
+	session string
+	seq     int64
+	backlog []frame
 }
 
 type gwConn struct {
@@ -64,6 +75,7 @@ func newGateway(s *Server) *gateway {
 		s:        s,
 		upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 		conns:    map[*gwConn]bool{},
+		shards:   map[int]*shardSession{},
 		changed:  make(chan struct{}),
 	}
 }
@@ -108,17 +120,19 @@ func (g *gateway) track(c *gwConn) bool {
 func (g *gateway) untrack(c *gwConn) {
 	g.mu.Lock()
 	delete(g.conns, c)
-	if g.live == c {
-		g.setLive(nil)
+	for _, sh := range g.shards {
+		if sh.live == c {
+			g.setLive(sh, nil)
+		}
 	}
 	g.mu.Unlock()
 	_ = c.ws.Close() // already closed when the read failed; closing twice is harmless.
 	g.s.wg.Done()
 }
 
-// setLive records the connection that receives dispatches. Callers hold g.mu.
-func (g *gateway) setLive(c *gwConn) {
-	g.live = c
+// setLive records the connection that receives the shard's dispatches. Callers hold g.mu.
+func (g *gateway) setLive(sh *shardSession, c *gwConn) {
+	sh.live = c
 	close(g.changed)
 	g.changed = make(chan struct{})
 }
@@ -165,37 +179,57 @@ func (g *gateway) handle(c *gwConn, msg []byte, version string) {
 	}
 }
 
-// identify starts a new session and sends READY.
+// identify starts a new session of the shard the client names and sends READY. A shard
+// outside its count is refused with close code 4010, a count below the server's required
+// shards with 4011, as Discord does.
 func (g *gateway) identify(c *gwConn, data json.RawMessage, version string) {
 	var id struct {
 		Token string  `json:"token"`
 		Shard *[2]int `json:"shard"`
 	}
 	if json.Unmarshal(data, &id) != nil || id.Token == "" {
-		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."), time.Now().Add(writeTimeout))
-		_ = c.ws.Close() // the client reconnects or gives up; nothing more to say.
+		closeWith(c, 4004, "Authentication failed.")
+		return
+	}
+	shard := [2]int{0, 1}
+	if id.Shard != nil {
+		shard = *id.Shard
+	}
+	switch {
+	case shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]:
+		closeWith(c, 4010, "Invalid shard.")
+		return
+	case shard[1] < g.s.opts.RequiredShards:
+		closeWith(c, 4011, "Sharding required.")
 		return
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.identifies++
-	g.session, g.seq, g.backlog = randomHex(16), 0, nil
-	g.s.logf("fakediscord: gateway: identify, session %s", g.session)
-	if g.live != nil && g.live != c {
-		_ = g.live.ws.Close() // Discord ends the old session's connection too.
+	sh := &shardSession{id: shard[0], count: shard[1], session: randomHex(16)}
+	if old := g.shards[sh.id]; old != nil && old.live != nil && old.live != c {
+		_ = old.live.ws.Close() // Discord ends the old session's connection too.
 	}
-	g.setLive(c)
-	g.dispatchLocked("READY", g.ready(version, id.Shard))
+	g.shards[sh.id] = sh
+	g.s.logf("fakediscord: gateway: identify shard %d/%d, session %s", shard[0], shard[1], sh.session)
+	g.setLive(sh, c)
+	g.dispatchLocked(sh, "READY", g.ready(version, sh, id.Shard))
 }
 
-func (g *gateway) ready(version string, shard *[2]int) map[string]any {
+// closeWith ends the connection with a close code, as Discord ends a session it refuses.
+func closeWith(c *gwConn, code int, reason string) {
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(writeTimeout))
+	_ = c.ws.Close() // the client reconnects or gives up; nothing more to say.
+}
+
+func (g *gateway) ready(version string, sh *shardSession, shard *[2]int) map[string]any {
 	if version == "" {
 		version = "10"
 	}
 	var v int
 	_, _ = fmt.Sscan(version, &v) // a non-number leaves 0, which Discord would have refused earlier.
 	r := map[string]any{
-		"v": v, "user": g.s.botUserJSON(), "session_id": g.session, "session_type": "normal",
+		"v": v, "user": g.s.botUserJSON(), "session_id": sh.session, "session_type": "normal",
 		"resume_gateway_url": g.s.GatewayURL(),
 		"application":        map[string]any{"id": g.s.opts.ApplicationID, "flags": 0},
 		"guilds":             []any{}, "private_channels": []any{}, "relationships": []any{},
@@ -219,65 +253,105 @@ func (g *gateway) resume(c *gwConn, data json.RawMessage) {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if json.Unmarshal(data, &rs) != nil || !g.canResume(rs.SessionID, rs.Seq) {
+	var sh *shardSession
+	if json.Unmarshal(data, &rs) == nil {
+		sh = g.sessionNamed(rs.SessionID)
+	}
+	if sh == nil || !sh.canResume(rs.Seq) {
 		g.s.logf("fakediscord: gateway: resume refused (session %q seq %d)", rs.SessionID, rs.Seq)
 		_ = c.send(map[string]any{"op": opInvalidSession, "d": false}) // a failed write ends the read loop.
 		return
 	}
 	g.resumes++
-	if g.live != nil && g.live != c {
-		_ = g.live.ws.Close() // the session moves to the new connection.
+	if sh.live != nil && sh.live != c {
+		_ = sh.live.ws.Close() // the session moves to the new connection.
 	}
-	g.setLive(c)
-	for _, f := range g.backlog {
+	g.setLive(sh, c)
+	for _, f := range sh.backlog {
 		if f.seq > rs.Seq && c.write(f.data) != nil {
 			return
 		}
 	}
-	g.s.logf("fakediscord: gateway: resumed session %s after seq %d", g.session, rs.Seq)
-	g.dispatchLocked("RESUMED", map[string]any{"_trace": []string{`["fakediscord"]`}})
+	g.s.logf("fakediscord: gateway: resumed session %s after seq %d", sh.session, rs.Seq)
+	g.dispatchLocked(sh, "RESUMED", map[string]any{"_trace": []string{`["fakediscord"]`}})
 }
 
-// canResume reports whether the session matches and the backlog still holds every
-// dispatch after seq. Callers hold g.mu.
-func (g *gateway) canResume(session string, seq int64) bool {
-	if g.session == "" || session != g.session || seq > g.seq {
-		return false
+// sessionNamed is the shard session with that id, or nil. Callers hold g.mu.
+func (g *gateway) sessionNamed(id string) *shardSession {
+	for _, sh := range g.shards {
+		if id != "" && sh.session == id {
+			return sh
+		}
 	}
-	return seq == g.seq || (len(g.backlog) > 0 && g.backlog[0].seq <= seq+1)
-}
-
-// dispatch sends an event on the session, or keeps it for replay while disconnected.
-func (g *gateway) dispatch(event string, data any) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.session == "" {
-		return ErrNoSession
-	}
-	g.dispatchLocked(event, data)
 	return nil
 }
 
-// dispatchLocked numbers, keeps and sends one dispatch. A failed write drops the live
-// connection; the client resumes and gets the event replayed. Callers hold g.mu.
-func (g *gateway) dispatchLocked(event string, data any) {
-	g.seq++
-	b, err := json.Marshal(map[string]any{"op": opDispatch, "s": g.seq, "t": event, "d": data})
+// canResume reports whether the backlog still holds every dispatch after seq.
+func (sh *shardSession) canResume(seq int64) bool {
+	if seq > sh.seq {
+		return false
+	}
+	return seq == sh.seq || (len(sh.backlog) > 0 && sh.backlog[0].seq <= seq+1)
+}
+
+// dispatch sends an event on the session of the shard that owns its guild (the payload's
+// guild_id; shard 0 for direct messages), or keeps it for replay while that shard is
+// disconnected.
+func (g *gateway) dispatch(event string, data map[string]any) error {
+	guildID, _ := data["guild_id"].(string)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	sh := g.shardOf(guildID)
+	if sh == nil {
+		return ErrNoSession
+	}
+	g.dispatchLocked(sh, event, data)
+	return nil
+}
+
+// shardOf is the session of the shard that owns guildID, by Discord's formula over the
+// shard count the sessions identified with; nil when that shard has no session. Callers
+// hold g.mu.
+func (g *gateway) shardOf(guildID string) *shardSession {
+	count := 1
+	for _, sh := range g.shards {
+		count = sh.count
+		break
+	}
+	return g.shards[shardOf(guildID, count)]
+}
+
+// shardOf is Discord's shard of a guild: (guild_id >> 22) % count; direct messages (no
+// guild) go to shard 0.
+func shardOf(guildID string, count int) int {
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil || count <= 1 {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
+}
+
+// dispatchLocked numbers, keeps and sends one dispatch on a shard's session. A failed
+// write drops the live connection; the client resumes and gets the event replayed.
+// Callers hold g.mu.
+func (g *gateway) dispatchLocked(sh *shardSession, event string, data any) {
+	sh.seq++
+	b, err := json.Marshal(map[string]any{"op": opDispatch, "s": sh.seq, "t": event, "d": data})
 	if err != nil {
 		g.s.logf("fakediscord: gateway: encode %s: %v", event, err)
 		return
 	}
-	g.backlog = append(g.backlog, frame{seq: g.seq, data: b})
-	if len(g.backlog) > backlogSize {
-		g.backlog = g.backlog[len(g.backlog)-backlogSize:]
+	sh.backlog = append(sh.backlog, frame{seq: sh.seq, data: b})
+	if len(sh.backlog) > backlogSize {
+		sh.backlog = sh.backlog[len(sh.backlog)-backlogSize:]
 	}
-	if g.live == nil {
+	if sh.live == nil {
 		return
 	}
-	if err := g.live.write(b); err != nil {
+	if err := sh.live.write(b); err != nil {
 		g.s.logf("fakediscord: gateway: write %s: %v", event, err)
-		_ = g.live.ws.Close() // the reader sees the close and untracks it.
-		g.setLive(nil)
+		_ = sh.live.ws.Close() // the reader sees the close and untracks it.
+		g.setLive(sh, nil)
 	}
 }
 
@@ -294,41 +368,75 @@ func (g *gateway) closeAll() {
 // firstBeatWait bounds how long DropGateway waits for a connection's first heartbeat.
 const firstBeatWait = 5 * time.Second
 
-// DropGateway closes the live gateway connection abruptly, without a close frame, as a
-// network failure would. discordgo notices on its next read, waits about a second, then
-// reconnects and resumes. It returns false when no connection was live.
+// DropGateway closes every shard's live gateway connection abruptly, without a close
+// frame, as a network failure would. discordgo notices on its next read, waits about a
+// second, then reconnects and resumes. It returns false when no connection was live.
 //
-// It first waits (at most 5 s) for the connection's first heartbeat, which discordgo
+// It first waits (at most 5 s) for each connection's first heartbeat, which discordgo
 // sends as soon as Open returns: a drop before that write makes discordgo v0.29's
 // heartbeat goroutine start a second reconnect that races the first.
 func (s *Server) DropGateway() bool {
 	g := s.gw
 	g.mu.Lock()
-	c := g.live
-	g.mu.Unlock()
-	if c == nil {
-		return false
+	live := map[*shardSession]*gwConn{}
+	for _, sh := range g.shards {
+		if sh.live != nil {
+			live[sh] = sh.live
+		}
 	}
-	select {
-	case <-c.firstBeat:
-	case <-time.After(firstBeatWait):
+	g.mu.Unlock()
+	for _, c := range live {
+		select {
+		case <-c.firstBeat:
+		case <-time.After(firstBeatWait):
+		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.live != c {
-		return false
+	dropped := false
+	for sh, c := range live {
+		if sh.live != c {
+			continue
+		}
+		s.logf("fakediscord: gateway: dropping shard %d's connection", sh.id)
+		_ = c.ws.Close() // an abrupt close is the point.
+		g.setLive(sh, nil)
+		dropped = true
 	}
-	s.logf("fakediscord: gateway: dropping the connection")
-	_ = c.ws.Close() // an abrupt close is the point.
-	g.setLive(nil)
-	return true
+	return dropped
 }
 
-// Connected reports whether a client has a live, identified or resumed connection.
+// Connected reports whether a client has identified and every shard session has a live
+// connection.
 func (s *Server) Connected() bool {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
-	return s.gw.live != nil
+	return s.gw.allLive()
+}
+
+// ConnectedShards lists the shards with a live connection, in order.
+func (s *Server) ConnectedShards() []int {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	var ids []int
+	for id, sh := range s.gw.shards {
+		if sh.live != nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// allLive reports whether there is a shard session and each has a live connection.
+// Callers hold g.mu.
+func (g *gateway) allLive() bool {
+	for _, sh := range g.shards {
+		if sh.live == nil {
+			return false
+		}
+	}
+	return len(g.shards) > 0
 }
 
 // WaitConnected waits until Connected is true, or returns an error after timeout.
@@ -337,7 +445,7 @@ func (s *Server) WaitConnected(timeout time.Duration) error {
 	defer deadline.Stop()
 	for {
 		s.gw.mu.Lock()
-		live, changed := s.gw.live != nil, s.gw.changed
+		live, changed := s.gw.allLive(), s.gw.changed
 		s.gw.mu.Unlock()
 		if live {
 			return nil

@@ -61,8 +61,8 @@ func (s *Server) getGateway(*request) reply {
 }
 
 func (s *Server) getGatewayBot(*request) reply {
-	limit := map[string]any{"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
-	return jsonOK(map[string]any{"url": s.GatewayURL(), "shards": 1, "session_start_limit": limit})
+	limit := map[string]any{"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": s.opts.MaxConcurrency}
+	return jsonOK(map[string]any{"url": s.GatewayURL(), "shards": s.opts.Shards, "session_start_limit": limit})
 }
 
 func (s *Server) getMe(*request) reply {

@@ -44,6 +44,14 @@ type Options struct {
 	HeartbeatInterval time.Duration
 	// Logf receives one line per gateway event and REST call; nil discards them.
 	Logf func(format string, args ...any)
+	// Shards is the shard count GET /gateway/bot recommends; 1 when zero.
+	Shards int
+	// RequiredShards, when set, refuses an Identify with fewer shards (close 4011), as
+	// Discord refuses an unsharded bot in 2,500 servers or more.
+	RequiredShards int
+	// MaxConcurrency is session_start_limit.max_concurrency in GET /gateway/bot: how many
+	// shards may identify per 5 s bucket; 1 when zero.
+	MaxConcurrency int
 }
 
 // Server is a running fake Discord. All methods are safe for concurrent use.
@@ -101,6 +109,7 @@ func (s *Server) withDefaults(o Options) Options {
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}
 	}
+	o.Shards, o.MaxConcurrency = max(o.Shards, 1), max(o.MaxConcurrency, 1)
 	return o
 }
 
