@@ -127,6 +127,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 func place(i *discordgo.Interaction, who uint8) {
 	i.ID, i.AppID, i.Token = "600000000000000001", "700000000000000001", "fuzz-interaction-token"
 	i.GuildID, i.ChannelID = fuzzGuild, fuzzChannel
+	i.AppPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages | discordgo.PermissionEmbedLinks
 	user := &discordgo.User{ID: fuzzMember, Username: "sam"}
 	member := &discordgo.Member{User: user, Permissions: discordgo.PermissionViewChannel | discordgo.PermissionSendMessages}
 	switch who % 6 {
@@ -142,6 +143,8 @@ func place(i *discordgo.Interaction, who uint8) {
 		user.Bot = true
 	}
 	i.Member = member
+	// The app is installed in the server, as Discord says of it (or a DM with the bot).
+	i.AuthorizingIntegrationOwners = map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationGuildInstall: i.GuildID}
 }
 
 func (fx *fuzzFixture) slash(who uint8, name string, opts []*dataOption) *discordgo.Interaction {

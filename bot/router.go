@@ -117,3 +117,48 @@ func flattenOptions(opts []*discordgo.ApplicationCommandInteractionDataOption) (
 	}
 	return strings.Join(names, " "), leaves, focused
 }
+
+// installedHere reports whether the app is installed in the interaction's server:
+// authorizing_integration_owners names it under the guild-install key. Outside servers,
+// or where only a member installed the app, the bot is not there to post or to keep
+// anything for the server.
+func installedHere(i *discordgo.Interaction) bool {
+	return i.GuildID != "" && i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] == i.GuildID
+}
+
+// misplaced is the one sentence refusing a server-bound command used where the bot does
+// not serve a server (a DM, or a server where the app is not installed), or "" when cmd
+// may run. It is checked before the handler, so nothing is stored.
+func misplaced(i *discordgo.Interaction, cmd commands.Command, invite string) string {
+	name := cmd.Definition.Name
+	switch {
+	case cmd.Anywhere || installedHere(i):
+		return ""
+	case i.GuildID == "":
+		return fmt.Sprintf("/%s works in a server only: use it in a channel of one where stretchbot is.", name)
+	}
+	return fmt.Sprintf("Add stretchbot to this server to use /%s here: <%s>", name, invite)
+}
+
+// mayNotPost reports whether a public answer could be refused: in a server where the app
+// is not installed, Discord holds a user-installed app to the member's own rights, and
+// makes its answers ephemeral without Use External Apps (or refuses them without Send
+// Messages); an ephemeral answer is always allowed.
+func mayNotPost(i *discordgo.Interaction) bool {
+	if i.GuildID == "" || installedHere(i) {
+		return false
+	}
+	const needed = discordgo.PermissionSendMessages | discordgo.PermissionUseExternalApps
+	return i.Member == nil || (i.Member.Permissions&discordgo.PermissionAdministrator == 0 && i.Member.Permissions&needed != needed)
+}
+
+// whisper makes every answer of handle ephemeral, follow-ups included.
+func whisper(handle commands.Handler) commands.Handler {
+	return func(ctx context.Context, req *commands.Request) (*commands.Reply, error) {
+		r, err := handle(ctx, req)
+		for f := r; f != nil; f = f.FollowUp {
+			f.Ephemeral = true
+		}
+		return r, err
+	}
+}

@@ -37,17 +37,18 @@ type Deps struct {
 	DefaultZone string
 }
 
-// All returns every slash command, in the order /help lists them. The same list is
-// registered with Discord and routed by the bot.
+// All returns every slash command, in the order /help lists them, each with its contexts (setContexts):
+// the lookups work anywhere, the rest in servers only. The same list is registered with
+// Discord and routed by the bot.
 func All(d Deps) []Command {
 	cmds := []Command{
-		exerciseCommand(d.Catalog),
-		exercisesCommand(d.Catalog),
+		anywhere(exerciseCommand(d.Catalog)),
+		anywhere(exercisesCommand(d.Catalog)),
 		routineCommand(d.Catalog, d.Store, d.PrepGap),
 		sessionCommandFor(d),
 		scheduleCommand(schedulesFor(d)),
-		safetyCommand(d.Catalog),
-		tipsCommand(d.Catalog),
+		anywhere(safetyCommand(d.Catalog)),
+		anywhere(tipsCommand(d.Catalog)),
 		streakCommand(d.Store),
 		statsCommand(d.Store),
 		leaderboardCommand(d.Store),
@@ -58,7 +59,8 @@ func All(d Deps) []Command {
 		forgetMeCommand(d.Store, d.Sessions),
 		settingsCommand(d.Store),
 	}
-	cmds = append(cmds, help(cmds))
+	cmds = append(cmds, anywhere(help(cmds)))
+	setContexts(cmds)
 	if d.Notices != nil {
 		withOwedNotices(cmds, d.Notices, d.Log)
 	}

@@ -31,6 +31,11 @@ type Command struct {
 	// Private commands defer ephemerally when they are slow, because their answer is
 	// meant for the caller only.
 	Private bool
+	// Anywhere marks a lookup that needs nothing of a server: Discord offers it in servers,
+	// in DMs with the bot and in other private channels. Every other command is
+	// server-bound, the zero value, so that a new command never leaks out of servers by
+	// default. setContexts turns this into the definition's integration_types and contexts.
+	Anywhere bool
 }
 
 // Handler answers a slash command or a component click.
@@ -103,6 +108,13 @@ type Request struct {
 	Resolved *discordgo.ApplicationCommandInteractionDataResolved
 	// BotPermissions are the bot's own permissions in the channel (app_permissions).
 	BotPermissions int64
+	// Installed reports whether the app is installed in GuildID (authorizing_integration_owners
+	// names that server); false outside servers, and in a server where only a member
+	// installed the app, so that the bot is not there to post.
+	Installed bool
+	// InThread reports whether ChannelID is a thread, where posting takes Send Messages in
+	// Threads instead of Send Messages.
+	InThread bool
 
 	// Params are the {name} segments of a clicked component's custom ID; MessageID is the
 	// clicked message and MessageChannelID the channel Discord says it is in.

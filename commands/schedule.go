@@ -168,6 +168,9 @@ func (s *schedules) create(ctx context.Context, req *Request) (*Reply, error) {
 	if ch, ok := req.Options["channel"]; ok {
 		sc.ChannelID, _ = ch.Value.(string)
 	}
+	if err := cannotAnnounce(req, sc.ChannelID); err != nil {
+		return nil, err
+	}
 	if lobby, ok := req.Int("lobby"); ok {
 		sc.Lobby = time.Duration(lobby) * time.Minute
 	}
@@ -220,6 +223,19 @@ func (s *schedules) announce(ctx context.Context, sc guild.Schedule, r schedule.
 			render.NotifyButton(sc.ID)}}},
 	})
 	return err
+}
+
+// cannotAnnounce refuses a schedule for the request's own channel when the bot may not
+// post there, before anything is stored. app_permissions describe the invoking channel
+// only; Discord sends the bot's permissions in a channel option's channel too (resolved
+// channels' app_permissions), but discordgo v0.29.0's Channel drops that field, so a
+// schedule for another channel is checked by posting its announcement, whose failure the
+// answer reports.
+func cannotAnnounce(req *Request, channelID string) error {
+	if channelID != req.ChannelID {
+		return nil
+	}
+	return cannotPost(req)
 }
 
 // cannotPing warns, in one sentence, when the lobby's mention of roleID will not notify

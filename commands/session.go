@@ -105,6 +105,9 @@ func (c *sessionCommand) complete(ctx context.Context, req *Request) ([]*discord
 // start posts the lobby. The session message is a channel message the engine posts, so
 // the interaction itself is answered privately with a link to it.
 func (c *sessionCommand) start(ctx context.Context, req *Request) (*Reply, error) {
+	if err := cannotPost(req); err != nil {
+		return nil, err
+	}
 	routine, err := c.resolveRoutine(ctx, req.GuildID, req.String("routine"))
 	if err != nil {
 		return nil, err

@@ -100,7 +100,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 }
 
 func (f *sessionFixture) slash(m Member, sub string, opts ...*discordgo.ApplicationCommandInteractionDataOption) (*Reply, error) {
-	req := &Request{GuildID: "g", ChannelID: "c", Member: m, Subcommand: sub, Options: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
+	req := &Request{GuildID: "g", ChannelID: "c", Member: m, BotPermissions: canPost, Subcommand: sub, Options: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
 	for _, o := range opts {
 		req.Options[o.Name] = o
 	}

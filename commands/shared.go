@@ -30,15 +30,37 @@ func memberOption() *discordgo.ApplicationCommandOption {
 		Description: "Whose (default: yours)"}
 }
 
-// inServer limits c to servers, where streaks and settings live: Discord offers it in
-// servers only, and its handlers refuse anything else.
+// inServer makes c's handlers refuse anything but a server, where streaks and settings
+// live (setContexts already keeps Discord from offering a server-bound command elsewhere; this
+// is the handlers' own guard).
 func inServer(c Command) Command {
-	c.Definition.Contexts = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	c.Handle = refuseOutsideServer(c.Handle)
 	for i := range c.Components {
 		c.Components[i].Handle = refuseOutsideServer(c.Components[i].Handle)
 	}
 	return c
+}
+
+// anywhere marks c as a lookup that works outside servers too (Command.Anywhere).
+func anywhere(c Command) Command {
+	c.Anywhere = true
+	return c
+}
+
+// setContexts sets every definition's integration_types and contexts, the one place they are
+// set: all commands are installed with the server (guild install only, so registration
+// never depends on the app allowing user installs in the Developer Portal); server-bound
+// commands are offered in servers only, lookups (Anywhere) also in DMs with the bot and
+// in other private channels.
+func setContexts(cmds []Command) {
+	for _, c := range cmds {
+		installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+		if c.Anywhere {
+			contexts = append(contexts, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel)
+		}
+		c.Definition.IntegrationTypes, c.Definition.Contexts = &installs, &contexts
+	}
 }
 
 // refuseOutsideServer wraps h so that a request from outside a server (a DM) is refused.
@@ -135,4 +157,52 @@ func requireManager(ctx context.Context, settings hostSettings, req *Request, wh
 		return Userf("Only members with Manage Server or the <@&%s> role can create or delete %s.", s.HostRoleID, what)
 	}
 	return Userf("Only members with Manage Server can create or delete %s.", what)
+}
+
+// postPermission is one permission the bot needs to post its own messages in a channel.
+type postPermission struct {
+	bit  int64
+	name string
+}
+
+// postPermissions are what posting a session (an embed with buttons) takes: View Channel,
+// Send Messages (Send Messages in Threads in a thread) and Embed Links, since an embed
+// sent without Embed Links is dropped silently. Mention Everyone is not among them: a
+// role ping works with a mentionable role, and cannotPing says when it will not.
+func postPermissions(inThread bool) []postPermission {
+	send := postPermission{discordgo.PermissionSendMessages, "Send Messages"}
+	if inThread {
+		send = postPermission{discordgo.PermissionSendMessagesInThreads, "Send Messages in Threads"}
+	}
+	return []postPermission{{discordgo.PermissionViewChannel, "View Channel"}, send,
+		{discordgo.PermissionEmbedLinks, "Embed Links"}}
+}
+
+// cannotPost refuses, in one sentence naming what is missing, to post in the request's
+// channel when the bot's own permissions there (app_permissions) fall short, so that a
+// command stores and sends nothing it could not show. Administrator implies them all.
+func cannotPost(req *Request) error {
+	have := req.BotPermissions
+	if have&discordgo.PermissionAdministrator != 0 {
+		return nil
+	}
+	var missing []string
+	for _, p := range postPermissions(req.InThread) {
+		if have&p.bit == 0 {
+			missing = append(missing, p.name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return Userf("I can't post in <#%s>: I'm missing %s there; ask an admin to grant my role that in this channel.",
+		req.ChannelID, andList(missing))
+}
+
+// andList joins names as a sentence does: "a", "a and b", "a, b and c".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

@@ -1,0 +1,142 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/commands"
+)
+
+// owners is an authorizing_integration_owners map with the guild-install key set to guild
+// (or, when user is set, only the user-install key).
+func owners(guild, user string) map[discordgo.ApplicationIntegrationType]string {
+	if user != "" {
+		return map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationUserInstall: user}
+	}
+	return map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationGuildInstall: guild}
+}
+
+func TestMisplacedRefusesServerBoundCommandsWhereTheBotIsNot(t *testing.T) {
+	serverBound := commands.Command{Definition: &discordgo.ApplicationCommand{Name: "done"}}
+	lookup := commands.Command{Definition: &discordgo.ApplicationCommand{Name: "exercise"}, Anywhere: true}
+	tests := []struct {
+		name string
+		i    discordgo.Interaction
+		cmd  commands.Command
+		want string // "" when the command may run
+	}{
+		{"installed in the server", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("g1", "")}, serverBound, ""},
+		{"user-installed in the server", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("", "u1")}, serverBound,
+			"Add stretchbot to this server to use /done here: <https://invite>"},
+		{"installed in another server", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("g2", "")}, serverBound,
+			"Add stretchbot to this server to use /done here"},
+		{"no owners at all", discordgo.Interaction{GuildID: "g1"}, serverBound, "Add stretchbot to this server"},
+		{"a DM", discordgo.Interaction{AuthorizingIntegrationOwners: owners("0", "")}, serverBound, "/done works in a server only"},
+		{"a lookup where the bot is not", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("", "u1")}, lookup, ""},
+		{"a lookup in a DM", discordgo.Interaction{}, lookup, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := misplaced(&tt.i, tt.cmd, "https://invite")
+			if (tt.want == "") != (got == "") || !strings.HasPrefix(got, tt.want) {
+				t.Fatalf("misplaced = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMayNotPostOnlyWhereAUserInstallIsHeldToTheMembersRights(t *testing.T) {
+	member := func(perms int64) *discordgo.Member { return &discordgo.Member{Permissions: perms} }
+	const both = discordgo.PermissionSendMessages | discordgo.PermissionUseExternalApps
+	tests := []struct {
+		name string
+		i    discordgo.Interaction
+		want bool
+	}{
+		{"installed in the server", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("g1", ""), Member: member(0)}, false},
+		{"a DM", discordgo.Interaction{AuthorizingIntegrationOwners: owners("", "u1")}, false},
+		{"user install, member may send and use apps", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("", "u1"), Member: member(both)}, false},
+		{"user install, no Use External Apps", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("", "u1"),
+			Member: member(discordgo.PermissionSendMessages)}, true},
+		{"user install, no Send Messages", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("", "u1"),
+			Member: member(discordgo.PermissionUseExternalApps)}, true},
+		{"user install, administrator", discordgo.Interaction{GuildID: "g1", AuthorizingIntegrationOwners: owners("", "u1"),
+			Member: member(discordgo.PermissionAdministrator)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mayNotPost(&tt.i); got != tt.want {
+				t.Fatalf("mayNotPost = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWhisperMakesEveryAnswerEphemeral(t *testing.T) {
+	tests := []struct {
+		name  string
+		reply *commands.Reply
+		err   error
+	}{
+		{"a reply and its follow-up", &commands.Reply{Content: "a", FollowUp: &commands.Reply{Content: "b"}}, nil},
+		{"an error passes through", nil, errors.New("boom")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := whisper(func(context.Context, *commands.Request) (*commands.Reply, error) { return tt.reply, tt.err })(context.Background(), nil)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			for f := r; f != nil; f = f.FollowUp {
+				if !f.Ephemeral {
+					t.Fatalf("%q is not ephemeral", f.Content)
+				}
+			}
+		})
+	}
+}
+
+func TestRefusalWhileClosing(t *testing.T) {
+	tests := []struct {
+		kind discordgo.InteractionType
+		want discordgo.InteractionResponseType
+	}{
+		{discordgo.InteractionApplicationCommandAutocomplete, discordgo.InteractionApplicationCommandAutocompleteResult},
+		{discordgo.InteractionApplicationCommand, discordgo.InteractionResponseChannelMessageWithSource},
+		{discordgo.InteractionMessageComponent, discordgo.InteractionResponseChannelMessageWithSource},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind.String(), func(t *testing.T) {
+			resp := refusalWhileClosing(&discordgo.Interaction{Type: tt.kind})
+			if resp.Type != tt.want {
+				t.Fatalf("type = %d, want %d", resp.Type, tt.want)
+			}
+			if tt.want == discordgo.InteractionApplicationCommandAutocompleteResult && (resp.Data.Choices == nil || len(resp.Data.Choices) != 0 || resp.Data.Content != "") {
+				t.Fatalf("autocomplete while closing got %+v, want an empty choice list", resp.Data)
+			}
+		})
+	}
+}
+
+func TestHandlersRunWithADeadlineUnderTheTokenLife(t *testing.T) {
+	deadline := make(chan time.Time, 1)
+	f := startRespondFixture(t, command("when", false, func(ctx context.Context, _ *commands.Request) (*commands.Reply, error) {
+		d, ok := ctx.Deadline()
+		if !ok {
+			return nil, errors.New("the handler's context has no deadline")
+		}
+		deadline <- d
+		return commands.Message(false, "ok"), nil
+	}))
+	start := time.Now()
+	f.run("when")
+	d := <-deadline
+	if left := d.Sub(start); left > 15*time.Minute || left < 10*time.Minute {
+		t.Fatalf("handler deadline is %v after the interaction, want under the 15-minute token life", left)
+	}
+}
