@@ -16,7 +16,8 @@ const (
 	editFlags        = discordgo.MessageFlagsSuppressEmbeds
 )
 
-// editWindow is how old a message may be and still be edited without error 30046.
+// editWindow is how old a message may be before its edits count against Discord's limit on
+// edits of hour-old messages (permissions.go, error 30046).
 const editWindow = time.Hour
 
 // routeTable lists the REST routes the bot uses. Handlers run with s.mu held.
@@ -178,6 +179,7 @@ func (s *Server) postMessage(r *request) reply {
 	if rep, bad := checkMessage(m); bad {
 		return rep
 	}
+	m = s.withoutDeniedEmbeds(m)
 	s.storeMessage(&m)
 	return reply{status: http.StatusOK, body: s.wire(m), events: []Event{{Kind: MessageCreated, Message: m}}}
 }
@@ -210,14 +212,23 @@ func (s *Server) editMessage(r *request) reply {
 	if !found {
 		return rep
 	}
-	if r.now.Sub(m.Created) > editWindow {
-		return apiError(http.StatusBadRequest, 30046, "Maximum number of edits to messages older than 1 hour reached. Try again later")
+	hourOld := r.now.Sub(m.Created) > editWindow
+	if hourOld {
+		if rep, refused := s.oldEditRefused(m.ChannelID, r.now); refused {
+			return rep
+		}
 	}
-	return s.edit(r, m, editFlags)
+	rep = s.edit(r, m, editFlags, s.withoutDeniedEmbeds)
+	if hourOld && rep.status == http.StatusOK {
+		s.recordOldEdit(m.ChannelID, r.now)
+	}
+	return rep
 }
 
-// edit applies the request's payload to m and stores the result. Callers hold s.mu.
-func (s *Server) edit(r *request, m *Message, allowed discordgo.MessageFlags) reply {
+// edit applies the request's payload to m, checks it and stores it after passing it through
+// each of adjust (what Discord changes silently, such as embeds without Embed Links).
+// Callers hold s.mu.
+func (s *Server) edit(r *request, m *Message, allowed discordgo.MessageFlags, adjust ...func(Message) Message) reply {
 	p, err := parsePayload(r.raw, r.files)
 	if err != nil {
 		return bodyError(err)
@@ -231,6 +242,9 @@ func (s *Server) edit(r *request, m *Message, allowed discordgo.MessageFlags) re
 	updated.Edited = r.now
 	if rep, bad := checkMessage(updated); bad {
 		return rep
+	}
+	for _, a := range adjust {
+		updated = a(updated)
 	}
 	s.state.messages[m.ID] = &updated
 	return reply{status: http.StatusOK, body: s.wire(updated), events: []Event{{Kind: MessageEdited, Message: updated}}}

@@ -137,17 +137,21 @@ func TestEditLimits(t *testing.T) {
 	if _, err := dg.ChannelMessageEdit("c1", m.ID, "Step 2 of 6"); err != nil {
 		t.Fatal(err)
 	}
-	events := make(chan Event, 1)
+	events := make(chan Event, 2)
 	defer srv.Subscribe(func(e Event) { events <- e })()
 	srv.SetNow(func() time.Time { return time.Now().Add(61 * time.Minute) })
-	_, err = dg.ChannelMessageEdit("c1", m.ID, "Step 3 of 6")
-	if re := restError(t, err); re.Message.Code != 30046 {
-		t.Fatalf("edit after an hour: code %d, want 30046", re.Message.Code)
+	// An hour-old message may still be edited, a few times per channel and window (the
+	// limit and its 429 with code 30046 are tested in permissions_test.go).
+	if _, err := dg.ChannelMessageEdit("c1", m.ID, "Step 3 of 6"); err != nil {
+		t.Fatalf("edit after an hour: %v", err)
 	}
 	if err := dg.ChannelMessageDelete("c1", m.ID); err != nil {
 		t.Fatal(err)
 	}
-	if e := recv(t, events); e.Kind != MessageDeleted || e.Message.Content != "Step 2 of 6" {
+	if e := recv(t, events); e.Kind != MessageEdited || e.Message.Content != "Step 3 of 6" {
+		t.Fatalf("event %v %+v", e.Kind, e.Message)
+	}
+	if e := recv(t, events); e.Kind != MessageDeleted || e.Message.Content != "Step 3 of 6" {
 		t.Fatalf("event %v %+v", e.Kind, e.Message)
 	}
 	_, err = dg.ChannelMessage("c1", m.ID)
