@@ -40,6 +40,9 @@ type Options struct {
 	DeferAfter time.Duration
 	// Transport is the HTTP transport under the API rewrite; nil uses the default.
 	Transport http.RoundTripper
+	// Guard tunes the guard every REST request passes (guard.go); zero values take the
+	// defaults, and a nil Guard.Log the bot's Logger.
+	Guard GuardConfig
 }
 
 // Bot is a connected (or connectable) Discord bot serving a fixed list of commands.
@@ -54,6 +57,7 @@ type Bot struct {
 	closing  bool
 	inflight sync.WaitGroup
 	appID    string
+	guard    *Guard
 	// respond sends an interaction callback; a seam so the routing benchmark can run
 	// without a network.
 	respond func(*discordgo.Interaction, *discordgo.InteractionResponse, ...discordgo.RequestOption) error
@@ -82,7 +86,15 @@ func New(opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, errors.New("cannot create the Discord session")
 	}
-	s.Client = &http.Client{Transport: transport, Timeout: 20 * time.Second}
+	if opts.Guard.Log == nil {
+		opts.Guard.Log = opts.Logger
+	}
+	guard := NewGuard(transport, opts.Guard)
+	// The timeout covers the guard's waits too: a request Discord holds back longer fails.
+	s.Client = &http.Client{Transport: guard, Timeout: 20 * time.Second}
+	// The guard waits out 429s itself, a bounded number of times; discordgo would resend
+	// without limit, and at once when the answer has no retry_after.
+	s.ShouldRetryOnRateLimit = false
 	// Interactions carry the member, so no privileged intent is needed, and the bot
 	// reads no messages: Guilds is the smallest useful set.
 	s.Identify.Intents = discordgo.IntentsGuilds
@@ -90,7 +102,7 @@ func New(opts Options) (*Bot, error) {
 	s.StateEnabled = false
 	bridgeDiscordgoLogs()
 
-	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond}
+	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond, guard: guard}
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway resumed") })
 	s.AddHandler(b.onDisconnect)

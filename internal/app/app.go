@@ -155,15 +155,21 @@ func (a *App) Close(ctx context.Context) error {
 }
 
 // Run starts the bot and serves until ctx is cancelled (SIGINT/SIGTERM), then
-// shuts down cleanly within a bounded time.
+// shuts down cleanly within a bounded time. If Discord refuses the bot token meanwhile
+// (bot.ErrTokenRevoked) it shuts down and returns that error, so the process exits non-zero
+// instead of sending 401s until the IP is banned.
 func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	a, err := Start(ctx, cfg, opts)
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
-	a.log.Info("shutting down")
+	var fatal error
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+	case fatal = <-a.bot.Fatal():
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return a.Close(shutdownCtx)
+	return errors.Join(fatal, a.Close(shutdownCtx))
 }
