@@ -46,6 +46,10 @@ type Config struct {
 		Token   Secret `mapstructure:"token"`
 		GuildID string `mapstructure:"guild_id"`
 		APIURL  string `mapstructure:"api_url"`
+		// ShardCount is the total number of shards; 0 asks Discord (GET /gateway/bot).
+		ShardCount int `mapstructure:"shard_count"`
+		// ShardIDs are the shards this process runs (ShardIDs reads them); empty: all.
+		ShardIDs string `mapstructure:"shard_ids"`
 	} `mapstructure:"discord"`
 	Storage struct {
 		Path string `mapstructure:"path"`
@@ -73,6 +77,8 @@ var defaults = map[string]any{
 	"discord.token":       "",
 	"discord.guild_id":    "",
 	"discord.api_url":     "https://discord.com",
+	"discord.shard_count": 0,
+	"discord.shard_ids":   "",
 	"storage.path":        "./stretchbot.db",
 	"log.level":           "info",
 	"log.format":          "text",
@@ -243,6 +249,7 @@ func (c *Config) Validate(requireToken bool) error {
 	if err := checkAPIURL(c.Discord.APIURL); err != nil {
 		add("discord.api_url", "%v", err)
 	}
+	c.checkShards(add)
 	if strings.TrimSpace(c.Storage.Path) == "" {
 		add("storage.path", "is empty; give the path of the SQLite file, e.g. ./stretchbot.db")
 	}
@@ -263,6 +270,25 @@ func (c *Config) Validate(requireToken bool) error {
 	}
 	return errors.Join(problems...)
 }
+
+// checkShards checks discord.shard_count and discord.shard_ids. With a count of 0 (ask
+// Discord) the ids are checked for their form now and against the count at connect time.
+func (c *Config) checkShards(add func(key, format string, args ...any)) {
+	count := c.Discord.ShardCount
+	if count < 0 {
+		add("discord.shard_count", "%d is not a shard count; use 0 to ask Discord, or the total number of shards", count)
+		return
+	}
+	if count == 0 {
+		count = maxShardIDs // only the form can be checked before Discord answers
+	}
+	if _, err := ShardIDs(c.Discord.ShardIDs, count); err != nil {
+		add("discord.shard_ids", "%v", err)
+	}
+}
+
+// maxShardIDs bounds the shard ids accepted before Discord says how many shards there are.
+const maxShardIDs = 1 << 16
 
 // ParseLevel maps log.level to a slog level.
 func ParseLevel(level string) (slog.Level, error) {

@@ -59,6 +59,15 @@ func TestLoadAndValidate(t *testing.T) {
 		{name: "bad guild id", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_GUILD_ID=my-server"}, validate: true, wantErr: "discord.guild_id"},
 		{name: "bad log format", file: "log:\n  format: xml\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true, wantErr: "log.format"},
 		{name: "bad duration", file: "session:\n  prep_gap: soon\n", wantErr: "prep_gap"},
+		{name: "negative shard count", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_SHARD_COUNT=-1"}, validate: true, wantErr: "discord.shard_count (env STRETCHBOT_DISCORD_SHARD_COUNT): -1 is not a shard count"},
+		{name: "shard ids past the count", file: "discord:\n  shard_count: 4\n  shard_ids: 2-5\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true, wantErr: "discord.shard_ids (env STRETCHBOT_DISCORD_SHARD_IDS): shard 5 is outside the shard count 4"},
+		{name: "shard ids garbled", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_SHARD_IDS=first"}, validate: true, wantErr: `"first" is not a shard id or range`},
+		{name: "shards", file: "discord:\n  shard_count: 4\n  shard_ids: 0-1\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true,
+			check: func(t *testing.T, c *Config) {
+				if c.Discord.ShardCount != 4 || c.Discord.ShardIDs != "0-1" {
+					t.Errorf("shards = %d %q", c.Discord.ShardCount, c.Discord.ShardIDs)
+				}
+			}},
 		{name: "valid", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_GUILD_ID=123456789012345678"}, validate: true},
 	}
 	for _, tt := range tests {
