@@ -24,6 +24,10 @@ const (
 	busyText          = "The database is busy right now, so nothing was changed; please try again in a moment."
 )
 
+// handlerDeadline bounds a handler's context under the 15 minutes an interaction token
+// lives: an answer later than that could not be delivered anyway.
+const handlerDeadline = 14 * time.Minute
+
 // autocompleteBudget keeps autocomplete inside Discord's 3 s deadline with room
 // for the round trip; it cannot be deferred.
 const autocompleteBudget = 2 * time.Second
@@ -43,8 +47,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	i := ic.Interaction
 	b.guard.ChannelSeen(i.ChannelID) // an interaction there shows the channel is back
 	if !b.begin() {
-		b.send(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: messageData(commands.Message(true, shuttingDown))})
+		b.send(i, refusalWhileClosing(i))
 		return
 	}
 	defer b.inflight.Done()
@@ -59,11 +62,27 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 }
 
+// refusalWhileClosing answers an interaction that arrives while the bot shuts down:
+// autocomplete only takes choices (type 8), so it gets none; anything else is told to
+// try again.
+func refusalWhileClosing(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: messageData(commands.Message(true, shuttingDown))}
+}
+
 func (b *Bot) onCommand(i *discordgo.Interaction) {
 	data := i.ApplicationCommandData()
 	cmd, ok := b.router.command(data.Name)
 	if !ok {
 		b.reply(i, false, outcome{err: commands.Userf(unknownCommand)})
+		return
+	}
+	if refusal := misplaced(i, cmd, InviteURL(b.appID)); refusal != "" {
+		b.reply(i, false, outcome{err: commands.Userf("%s", refusal)})
 		return
 	}
 	if err := checkOptions(cmd.Definition, data.Options); err != nil {
@@ -73,7 +92,11 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	req := b.request(i)
 	req.Subcommand, req.Options, _ = flattenOptions(data.Options)
 	req.Resolved = data.Resolved
-	b.run(i, req, cmd.Handle, false, cmd.Private)
+	handle, private := cmd.Handle, cmd.Private
+	if mayNotPost(i) {
+		handle, private = whisper(handle), true
+	}
+	b.run(i, req, handle, false, private)
 }
 
 func (b *Bot) onComponent(i *discordgo.Interaction) {
@@ -105,7 +128,7 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 func (b *Bot) completions(i *discordgo.Interaction) []*discordgo.ApplicationCommandOptionChoice {
 	data := i.ApplicationCommandData()
 	cmd, ok := b.router.command(data.Name)
-	if !ok || cmd.Complete == nil {
+	if !ok || cmd.Complete == nil || misplaced(i, cmd, "") != "" {
 		return nil
 	}
 	req := b.request(i)
@@ -135,7 +158,9 @@ func safeComplete(ctx context.Context, cmd commands.Command, req *commands.Reque
 func (b *Bot) run(i *discordgo.Interaction, req *commands.Request, handle commands.Handler, isComponent, private bool) {
 	done := make(chan outcome, 1)
 	go func() {
-		reply, err := safeHandle(req, handle)
+		ctx, cancel := context.WithTimeout(context.Background(), handlerDeadline)
+		defer cancel()
+		reply, err := safeHandle(ctx, req, handle)
 		done <- outcome{reply, err}
 	}()
 	timer := time.NewTimer(b.opts.DeferAfter)
@@ -150,13 +175,13 @@ func (b *Bot) run(i *discordgo.Interaction, req *commands.Request, handle comman
 	}
 }
 
-func safeHandle(req *commands.Request, handle commands.Handler) (reply *commands.Reply, err error) {
+func safeHandle(ctx context.Context, req *commands.Request, handle commands.Handler) (reply *commands.Reply, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	reply, err = handle(context.Background(), req)
+	reply, err = handle(ctx, req)
 	if err == nil && reply == nil {
 		err = errors.New("handler returned neither a reply nor an error")
 	}
@@ -297,7 +322,8 @@ func (b *Bot) send(i *discordgo.Interaction, resp *discordgo.InteractionResponse
 
 // request fills the fields every kind of interaction shares.
 func (b *Bot) request(i *discordgo.Interaction) *commands.Request {
-	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Received: b.opts.Now(), BotPermissions: i.AppPermissions}
+	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Received: b.opts.Now(), BotPermissions: i.AppPermissions,
+		Installed: installedHere(i)}
 	user := i.User
 	if i.Member != nil {
 		user = i.Member.User
