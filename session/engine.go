@@ -46,8 +46,11 @@ type Config struct {
 	Logger     *slog.Logger
 	// Watcher, when set, hears of every stored change of a session opened by a schedule.
 	Watcher Watcher
-	// Alarms, when set, wakes sessions at their deadlines instead of clock timers.
+	// Alarms, when set, records every session deadline as a durable alarm (see armAt).
 	Alarms Alarms
+	// Owns, when set, says which guilds' sessions this engine runs: those of the shards
+	// this process runs. Restore leaves the others alone. Nil owns every guild.
+	Owns func(guildID string) bool
 }
 
 func (c Config) withDefaults() Config {

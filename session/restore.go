@@ -15,6 +15,8 @@ import (
 // start time passed starts now. Every session is persisted and armed before any message is
 // written, so a slow, paced Poster does not delay anyone's timing; the announcements are
 // then written one after the other, which with a paced Poster takes about len/50 seconds.
+// Sessions of guilds the engine does not own (Config.Owns) are left to the process that
+// does: not resumed, not finished, not expired.
 func (e *Engine) Restore(ctx context.Context) error {
 	if !e.enter() {
 		return ErrClosed
@@ -25,7 +27,12 @@ func (e *Engine) Restore(ctx context.Context) error {
 		return fmt.Errorf("session: restore: %w", err)
 	}
 	var resumed []*run
+	others := 0
 	for _, s := range sessions {
+		if e.cfg.Owns != nil && !e.cfg.Owns(s.GuildID) {
+			others++ // another process runs this guild's shard, and this session
+			continue
+		}
 		if rt := e.restoreOne(ctx, s); rt != nil {
 			resumed = append(resumed, rt)
 		}
@@ -33,7 +40,7 @@ func (e *Engine) Restore(ctx context.Context) error {
 	for _, rt := range resumed {
 		_ = e.flush(ctx, rt) // logged inside
 	}
-	e.log.Info("sessions restored", "found", len(sessions), "resumed", len(resumed))
+	e.log.Info("sessions restored", "found", len(sessions), "resumed", len(resumed), "other_shards", others)
 	return nil
 }
 

@@ -309,3 +309,30 @@ func TestConcurrentClicks(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreLeavesOtherShardsAlone: an engine that owns only some guilds (the shards its
+// process runs) resumes their sessions and leaves the others' as they are stored, for the
+// process that owns them.
+func TestRestoreLeavesOtherShardsAlone(t *testing.T) {
+	h := newHarness(t)
+	mine, theirs := "g1", "g2"
+	for i, g := range []string{mine, theirs} {
+		if _, err := h.eng.Start(context.Background(), StartRequest{GuildID: g, ChannelID: fmt.Sprint("c", i), Host: host,
+			RoutineName: "test", Routine: shortRoutine(), Delay: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.cfg.Owns = func(guildID string) bool { return guildID == mine }
+	h.reboot(30 * time.Minute) // both lobbies have passed their start
+	if got := h.store.load(t, 1).Status; got != Running {
+		t.Errorf("the owned guild's session is %v after the restore; want it running", got)
+	}
+	if got := h.store.load(t, 2).Status; got != Lobby {
+		t.Errorf("the other shard's session is %v; want it left in its lobby", got)
+	}
+	h.eng.mu.Lock()
+	defer h.eng.mu.Unlock()
+	if h.eng.runs[2] != nil {
+		t.Error("the engine runs the other shard's session")
+	}
+}
