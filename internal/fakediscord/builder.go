@@ -37,6 +37,43 @@ type InteractionContext struct {
 	Locale      discordgo.Locale // the member's client locale; en-US when empty
 	// AppPermissions are the bot's permissions in the channel; DefaultAppPermissions when 0.
 	AppPermissions int64
+	// Install is how the app is installed where this happens; it sets the interaction's
+	// authorizing_integration_owners and context.
+	Install Install
+}
+
+// Install says who installed the app, as an interaction's authorizing_integration_owners
+// tells it.
+type Install int
+
+const (
+	// GuildInstalled, the zero value, is the bot added to the server: {"0": guild ID}, or
+	// {"0": "0"} in a DM with the bot.
+	GuildInstalled Install = iota
+	// UserInstalled is the app installed by the member only, not by the server (or the
+	// bot not in it): {"1": member ID}. Discord then holds public answers to the
+	// member's own rights in the channel.
+	UserInstalled
+)
+
+// owners is the authorizing_integration_owners of an interaction in ctx.
+func (ctx InteractionContext) owners() map[discordgo.ApplicationIntegrationType]string {
+	if ctx.Install == UserInstalled {
+		return map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationUserInstall: ctx.Member.ID}
+	}
+	guild := ctx.GuildID
+	if guild == "" {
+		guild = "0"
+	}
+	return map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationGuildInstall: guild}
+}
+
+// context is the interaction context type of ctx: a server, else a DM with the bot.
+func (ctx InteractionContext) context() discordgo.InteractionContextType {
+	if ctx.GuildID != "" {
+		return discordgo.InteractionContextGuild
+	}
+	return discordgo.InteractionContextBotDM
 }
 
 // Option is one option of a slash command as a member filled it in; build it with
@@ -254,7 +291,8 @@ func (s *Server) baseInteraction(ctx InteractionContext, t discordgo.Interaction
 	if perms == 0 {
 		perms = DefaultAppPermissions
 	}
-	i := &discordgo.Interaction{Type: t, ChannelID: ctx.ChannelID, GuildID: ctx.GuildID, Locale: locale, AppPermissions: perms}
+	i := &discordgo.Interaction{Type: t, ChannelID: ctx.ChannelID, GuildID: ctx.GuildID, Locale: locale, AppPermissions: perms,
+		AuthorizingIntegrationOwners: ctx.owners(), Context: ctx.context()}
 	if ctx.GuildID != "" {
 		guildLocale := discordgo.EnglishUS
 		i.GuildLocale = &guildLocale

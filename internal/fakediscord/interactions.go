@@ -26,6 +26,10 @@ type interaction struct {
 	responded          bool
 	sourceMsgID        string // the message a component (or its modal) sits on
 	originalID         string // what @original names once answered
+	// notInstalled marks an interaction in a server the app is not installed in; Discord
+	// then holds public answers to the member's permissions (memberPerms).
+	notInstalled bool
+	memberPerms  int64
 }
 
 // Response is an interaction callback as the fake understood it.
@@ -144,11 +148,11 @@ func (s *Server) interactionPayload(i *discordgo.Interaction) (map[string]any, e
 	m["entitlements"] = []any{}
 	if i.GuildID != "" {
 		m["guild"] = map[string]any{"id": i.GuildID, "locale": "en-US", "features": []string{}}
-		m["authorizing_integration_owners"] = map[string]string{"0": i.GuildID}
-		m["context"] = discordgo.InteractionContextGuild
-	} else {
-		m["authorizing_integration_owners"] = map[string]string{"1": userID}
-		m["context"] = discordgo.InteractionContextBotDM
+	}
+	if i.AuthorizingIntegrationOwners == nil {
+		// Built by hand rather than by the builders: the bot added to the server.
+		ctx := InteractionContext{GuildID: i.GuildID, Member: Member{ID: userID}}
+		m["authorizing_integration_owners"], m["context"] = ctx.owners(), ctx.context()
 	}
 	return m, nil
 }
@@ -216,6 +220,11 @@ func (s *Server) remember(i *discordgo.Interaction) {
 	in := &interaction{id: i.ID, token: i.Token, kind: i.Type, channelID: i.ChannelID, guildID: i.GuildID, created: s.clock()}
 	if i.Message != nil {
 		in.sourceMsgID = i.Message.ID
+	}
+	in.notInstalled = i.GuildID != "" && i.AuthorizingIntegrationOwners != nil &&
+		i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] != i.GuildID
+	if i.Member != nil {
+		in.memberPerms = i.Member.Permissions
 	}
 	s.state.interactions[in.id] = in
 	s.state.byToken[in.token] = in
@@ -329,6 +338,9 @@ func (s *Server) replyMessage(r *request, in *interaction, p payload, resp *Resp
 	if err != nil {
 		return nil, bodyError(err), true
 	}
+	if rep, bad := in.holdToMember(m); bad {
+		return nil, rep, true
+	}
 	if resp.Type == discordgo.InteractionResponseChannelMessageWithSource {
 		if rep, bad := checkMessage(*m); bad {
 			return nil, rep, true
@@ -337,6 +349,23 @@ func (s *Server) replyMessage(r *request, in *interaction, p payload, resp *Resp
 	s.storeMessage(m)
 	resp.MessageID = m.ID
 	return []Event{{Kind: MessageCreated, Message: *m}}, reply{}, false
+}
+
+// holdToMember applies what Discord does to a public answer of an app that is not
+// installed in the server (a user install): it is made ephemeral without the member's Use
+// External Apps, and refused without their Send Messages (application.mdx, permissions.mdx).
+func (in *interaction) holdToMember(m *Message) (reply, bool) {
+	if !in.notInstalled || m.Flags&discordgo.MessageFlagsEphemeral != 0 || in.memberPerms&discordgo.PermissionAdministrator != 0 {
+		return reply{}, false
+	}
+	if in.memberPerms&discordgo.PermissionUseExternalApps == 0 {
+		m.Flags |= discordgo.MessageFlagsEphemeral
+		return reply{}, false
+	}
+	if in.memberPerms&discordgo.PermissionSendMessages == 0 {
+		return apiError(http.StatusForbidden, 50013, "Missing Permissions"), true
+	}
+	return reply{}, false
 }
 
 // applyOnly applies a single field of the payload to m.
@@ -365,7 +394,8 @@ func (s *Server) updateSource(r *request, in *interaction, data json.RawMessage,
 	return rep.events, reply{}, false
 }
 
-// decodeChoices reads an autocomplete result; Discord takes at most 25 choices.
+// decodeChoices reads an autocomplete result; Discord takes at most 25 choices, each with
+// a name and (for a string) a value of 1–100 characters.
 func decodeChoices(data json.RawMessage, resp *Response) (reply, bool) {
 	var d struct {
 		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
@@ -373,9 +403,12 @@ func decodeChoices(data json.RawMessage, resp *Response) (reply, bool) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		return bodyError(err), true
 	}
+	errs := formErrors{}
 	if len(d.Choices) > 25 {
-		errs := formErrors{}
 		errs.add("data.choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+	}
+	checkChoices("data.choices", d.Choices, errs)
+	if len(errs) > 0 {
 		return invalidForm(errs), true
 	}
 	resp.Choices = d.Choices

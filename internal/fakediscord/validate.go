@@ -117,8 +117,14 @@ func checkCustomID(c any, at string, seen map[string]bool, errs formErrors) {
 // commandName is Discord's pattern for chat-input command and option names.
 func commandName() *regexp.Regexp { return regexp.MustCompile(`^[-_\p{L}\p{N}]{1,32}$`) }
 
+// commandSizeMax is the most characters of names, descriptions and choice values one slash
+// command may have, its options and choices included (application-commands.mdx).
+const commandSizeMax = 8000
+
 // validateCommands checks a bulk overwrite as Discord does: names, descriptions, option
-// counts and order, unique names per command type, at most 100 slash commands.
+// counts and order, choices (1–100 characters, none beside autocomplete), unique names per
+// command type, at most 100 slash commands of at most 8,000 characters each, and known
+// integration_types and contexts.
 func validateCommands(cmds []*discordgo.ApplicationCommand) formErrors {
 	errs := formErrors{}
 	names := map[string]bool{}
@@ -138,6 +144,10 @@ func validateCommands(cmds []*discordgo.ApplicationCommand) formErrors {
 		slash++
 		checkNamed(at, c.Name, c.Description, name, errs)
 		checkOptions(at+"options", c.Options, name, errs)
+		if n := commandSize(c); n > commandSizeMax {
+			errs.add(at[:len(at)-1], "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds maximum size (%d)", commandSizeMax)
+		}
+		checkPlaces(at, c, errs)
 	}
 	if slash > 100 {
 		errs.add("_", "APPLICATION_COMMANDS_TOO_MANY", "Maximum number of application commands reached (100)")
@@ -166,10 +176,72 @@ func checkOptions(at string, opts []*discordgo.ApplicationCommandOption, pattern
 		if len(o.Choices) > 25 {
 			errs.add(oat+"choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
 		}
+		if o.Autocomplete && len(o.Choices) > 0 {
+			errs.add(oat+"autocomplete", "APPLICATION_COMMAND_OPTION_CHOICES_AUTOCOMPLETE", "Autocomplete cannot be set if choices are present.")
+		}
+		checkChoices(oat+"choices", o.Choices, errs)
 		if o.Required && optional {
 			errs.add(oat+"required", "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options")
 		}
 		optional = optional || !o.Required
 		checkOptions(oat+"options", o.Options, pattern, errs)
+	}
+}
+
+// checkChoices checks choices as Discord does, in a definition or an autocomplete answer:
+// names of 1–100 characters, string values of 1–100.
+func checkChoices(at string, choices []*discordgo.ApplicationCommandOptionChoice, errs formErrors) {
+	for k, c := range choices {
+		cat := fmt.Sprintf("%s.%d.", at, k)
+		if n := utf8.RuneCountInString(c.Name); n < 1 || n > 100 {
+			errs.add(cat+"name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+		}
+		if v, ok := c.Value.(string); ok {
+			if n := utf8.RuneCountInString(v); n < 1 || n > 100 {
+				errs.add(cat+"value", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+			}
+		}
+	}
+}
+
+// commandSize counts what Discord counts toward a command's 8,000 characters: the names,
+// descriptions and choice names and values of the command and all its options.
+func commandSize(c *discordgo.ApplicationCommand) int {
+	n := utf8.RuneCountInString(c.Name) + utf8.RuneCountInString(c.Description)
+	var walk func([]*discordgo.ApplicationCommandOption)
+	walk = func(opts []*discordgo.ApplicationCommandOption) {
+		for _, o := range opts {
+			n += utf8.RuneCountInString(o.Name) + utf8.RuneCountInString(o.Description)
+			for _, ch := range o.Choices {
+				n += utf8.RuneCountInString(ch.Name) + utf8.RuneCountInString(fmt.Sprint(ch.Value))
+			}
+			walk(o.Options)
+		}
+	}
+	walk(c.Options)
+	return n
+}
+
+// checkPlaces refuses integration_types and contexts Discord does not know (install
+// types 0–1, interaction contexts 0–2) and a list naming one twice.
+func checkPlaces(at string, c *discordgo.ApplicationCommand, errs formErrors) {
+	if c.IntegrationTypes != nil {
+		checkEnumList(at+"integration_types", *c.IntegrationTypes, discordgo.ApplicationIntegrationUserInstall, errs)
+	}
+	if c.Contexts != nil {
+		checkEnumList(at+"contexts", *c.Contexts, discordgo.InteractionContextPrivateChannel, errs)
+	}
+}
+
+func checkEnumList[T ~uint](at string, values []T, highest T, errs formErrors) {
+	seen := map[T]bool{}
+	for k, v := range values {
+		if v > highest {
+			errs.add(fmt.Sprintf("%s.%d", at, k), "ENUM_TYPE_COERCE", "Value \"%d\" is not a valid enum value.", v)
+		}
+		if seen[v] {
+			errs.add(fmt.Sprintf("%s.%d", at, k), "BASE_TYPE_DUPLICATE", "Values must be unique.")
+		}
+		seen[v] = true
 	}
 }
