@@ -49,15 +49,15 @@ type fuzzSender struct {
 	n  int
 }
 
-func (s *fuzzSender) Send(_ context.Context, channelID string, _ *discordgo.MessageSend) (*discordgo.Message, error) {
+func (s *fuzzSender) Send(_ context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.n++
-	return &discordgo.Message{ID: fmt.Sprintf("4000000000000000%02d", s.n%100), ChannelID: channelID}, nil
+	return &discordgo.Message{ID: fmt.Sprintf("4000000000000000%02d", s.n%100), ChannelID: channelID, Embeds: msg.Embeds}, nil
 }
 
-func (s *fuzzSender) Edit(_ context.Context, edit *discordgo.MessageEdit) (*discordgo.Message, error) {
-	return &discordgo.Message{ID: edit.ID, ChannelID: edit.Channel}, nil
+func (s *fuzzSender) Edit(_ context.Context, edit *discordgo.MessageEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return &discordgo.Message{ID: edit.ID, ChannelID: edit.Channel, Embeds: *edit.Embeds}, nil
 }
 
 // okTransport answers every REST call (follow-ups) with an empty message.

@@ -63,8 +63,9 @@ func (m *Messenger) Send(ctx context.Context, channelID string, msg *discordgo.M
 	})
 }
 
-// Edit replaces the content, embeds and components of a message.
-func (m *Messenger) Edit(ctx context.Context, edit *discordgo.MessageEdit) (*discordgo.Message, error) {
+// Edit replaces the content, embeds and components of a message. opts are passed on to
+// discordgo after the context (the session poster turns its 429 retry off).
+func (m *Messenger) Edit(ctx context.Context, edit *discordgo.MessageEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
 	ctx = asInitiative(ctx)
 	edit.AllowedMentions = noMentions()
 	if edit.Embeds == nil {
@@ -78,7 +79,7 @@ func (m *Messenger) Edit(ctx context.Context, edit *discordgo.MessageEdit) (*dis
 		edit.Content = &empty
 	}
 	return m.do(ctx, func() (*discordgo.Message, error) {
-		return m.session.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx))
+		return m.session.ChannelMessageEditComplex(edit, append([]discordgo.RequestOption{discordgo.WithContext(ctx)}, opts...)...)
 	})
 }
 

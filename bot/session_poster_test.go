@@ -7,9 +7,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/clock"
+	"github.com/stretchbot/stretchbot/internal/fakediscord"
 	"github.com/stretchbot/stretchbot/session"
 )
 
@@ -20,7 +23,7 @@ func (f failingSender) Send(context.Context, string, *discordgo.MessageSend) (*d
 	return nil, f.err
 }
 
-func (f failingSender) Edit(context.Context, *discordgo.MessageEdit) (*discordgo.Message, error) {
+func (f failingSender) Edit(context.Context, *discordgo.MessageEdit, ...discordgo.RequestOption) (*discordgo.Message, error) {
 	return nil, f.err
 }
 
@@ -40,6 +43,8 @@ func TestSessionPosterMapsDiscordRefusals(t *testing.T) {
 		{discordError(404, codeUnknownChannel), session.ErrGone},
 		{discordError(404, codeUnknownMessage), session.ErrGone},
 		{discordError(429, codeEditTooOld), session.ErrTooOld},
+		// Without its retry discordgo returns a 429 as a RateLimitError, which has no code.
+		{&discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{TooManyRequests: &discordgo.TooManyRequests{}}}, nil},
 		{discordError(500, 0), nil},
 		{errors.New("connection reset"), nil},
 	}
@@ -62,11 +67,11 @@ type recordingSender struct{ sent []*discordgo.MessageSend }
 
 func (r *recordingSender) Send(_ context.Context, _ string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
 	r.sent = append(r.sent, msg)
-	return &discordgo.Message{ID: "1"}, nil
+	return &discordgo.Message{ID: "1", Embeds: msg.Embeds}, nil
 }
 
-func (r *recordingSender) Edit(context.Context, *discordgo.MessageEdit) (*discordgo.Message, error) {
-	return &discordgo.Message{ID: "1"}, nil
+func (r *recordingSender) Edit(_ context.Context, edit *discordgo.MessageEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return &discordgo.Message{ID: "1", Embeds: *edit.Embeds}, nil
 }
 
 func TestSessionPosterPingsOnlyWhoOptedIn(t *testing.T) {
@@ -94,4 +99,85 @@ func TestSessionPosterPingsOnlyWhoOptedIn(t *testing.T) {
 			t.Errorf("%s: content %q, allowed_mentions %+v", tt.name, msg.Content, am)
 		}
 	}
+}
+
+// TestSessionPosterAgainstTheFake writes through a real Messenger to the fake Discord, which
+// limits edits of hour-old messages (429, code 30046) and drops embeds without Embed Links.
+func TestSessionPosterAgainstTheFake(t *testing.T) {
+	const channel = "100000000000000002"
+	tests := []struct {
+		name string
+		// prepare runs after the session message was posted, on the fake's clock.
+		prepare func(t *testing.T, p *SessionPoster, fake *fakediscord.Server, clk *clock.Fake, messageID string)
+		post    bool // the write is a new post rather than an edit of the message
+		want    []error
+	}{
+		{"an edit of a young message", func(*testing.T, *SessionPoster, *fakediscord.Server, *clock.Fake, string) {}, false, nil},
+		{"an hour-old edit within the channel's limit", func(_ *testing.T, _ *SessionPoster, _ *fakediscord.Server, clk *clock.Fake, _ string) {
+			clk.Advance(2 * time.Hour)
+		}, false, nil},
+		{"an hour-old edit over the channel's limit", func(t *testing.T, p *SessionPoster, _ *fakediscord.Server, clk *clock.Fake, id string) {
+			clk.Advance(2 * time.Hour)
+			for range 3 { // Discord's limit: 3 edits of hour-old messages per 6 s per channel
+				if err := p.Edit(context.Background(), channel, id, posterView()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, false, []error{session.ErrTooOld}},
+		{"an edit without Embed Links", func(_ *testing.T, _ *SessionPoster, fake *fakediscord.Server, _ *clock.Fake, _ string) {
+			fake.DenyEmbeds(channel)
+		}, false, []error{session.ErrNoEmbeds, session.ErrGone}},
+		{"a post without Embed Links", func(_ *testing.T, _ *SessionPoster, fake *fakediscord.Server, _ *clock.Fake, _ string) {
+			fake.DenyEmbeds(channel)
+		}, true, []error{session.ErrNoEmbeds, session.ErrGone}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, fake := startDMFixture(t)
+			clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+			fake.SetNow(clk.Now)
+			p := NewSessionPoster(m)
+			ctx := context.Background()
+			id, err := p.Post(ctx, channel, posterView())
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.prepare(t, p, fake, clk, id)
+			// Discord's clock stands still here, so the limit never lifts: a client that
+			// waited out a 30046 and resent it would never return.
+			done := make(chan error, 1)
+			go func() {
+				if tt.post {
+					_, err := p.Post(ctx, channel, posterView())
+					done <- err
+					return
+				}
+				done <- p.Edit(ctx, channel, id, posterView())
+			}()
+			select {
+			case err = <-done:
+			case <-time.After(waitForPoster):
+				t.Fatalf("the write did not return within %v (a 429 resent again and again?)", waitForPoster)
+			}
+			for _, want := range tt.want {
+				if !errors.Is(err, want) {
+					t.Errorf("error %v, want it to wrap %v", err, want)
+				}
+			}
+			if tt.want == nil && err != nil {
+				t.Errorf("error %v, want none", err)
+			}
+			if errors.Is(err, session.ErrNoEmbeds) && !strings.Contains(err.Error(), "Embed Links") {
+				t.Errorf("the error does not name the permission: %v", err)
+			}
+		})
+	}
+}
+
+// waitForPoster bounds a write against the fake; a healthy one takes milliseconds.
+const waitForPoster = 15 * time.Second
+
+// posterView is a session view that renders as one embed without buttons.
+func posterView() session.View {
+	return session.View{Session: session.Session{ID: 1, GuildID: "100000000000000001", ChannelID: "100000000000000002", Status: session.Cancelled}}
 }

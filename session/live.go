@@ -148,14 +148,41 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 	}
 }
 
-// pointToNew rewrites the lobby message lobbyID so that it points to the session's new
-// message newID instead of offering buttons that now belong there. It is best effort: the
-// new message is what matters.
-func (e *Engine) pointToNew(ctx context.Context, v View, lobbyID, newID string) {
+// pointToNew rewrites the old message oldID (the lobby, or a live message Discord refused to
+// edit) so that it points to the session's new message newID instead of offering buttons
+// that now belong there. A refusal as too old is tried again later (pointLater); any other
+// failure is only logged: the new message is what matters.
+func (e *Engine) pointToNew(ctx context.Context, v View, oldID, newID string) {
+	e.pointAttempt(ctx, v, oldID, newID, e.cfg.RetryDelay, maxPointAttempts)
+}
+
+// maxPointAttempts bounds the tries of pointing an old message to the new one.
+const maxPointAttempts = 4
+
+// pointAttempt is one try of pointToNew; after a refusal as too old it tries again after
+// wait, doubled each time, while tries are left.
+func (e *Engine) pointAttempt(ctx context.Context, v View, oldID, newID string, wait time.Duration, left int) {
 	v.MovedTo, v.Ping = newID, nil
-	if err := e.poster.Edit(ctx, v.Session.ChannelID, lobbyID, v); err != nil {
-		e.logFor(&v.Session).Info("could not point the lobby message to the running session", "err", err)
+	err := e.poster.Edit(ctx, v.Session.ChannelID, oldID, v)
+	switch {
+	case errors.Is(err, ErrTooOld) && left > 1:
+		e.pointLater(v, oldID, newID, wait, left-1)
+	case err != nil:
+		e.logFor(&v.Session).Info("could not point the old session message to the new one", "message", oldID, "err", err)
 	}
+}
+
+// pointLater runs pointAttempt after wait. Discord limits edits of hour-old messages per
+// channel over a window of seconds (error 30046), so a message just refused as too old can
+// usually be edited moments later.
+func (e *Engine) pointLater(v View, oldID, newID string, wait time.Duration, left int) {
+	e.clock.AfterFunc(wait, func() {
+		if !e.enter() {
+			return
+		}
+		defer e.busy.Done()
+		e.pointAttempt(e.base, v, oldID, newID, 2*wait, left)
+	})
 }
 
 // presentIDs lists the members present in s.
@@ -218,8 +245,9 @@ func (e *Engine) editTarget(s *Session, now time.Time) string {
 	return s.LiveMessageID
 }
 
-// write performs one Poster write; an edit refused as too old becomes a new post. It returns
-// the id of a newly posted message, if any.
+// write performs one Poster write; an edit refused as too old becomes a new post, and the
+// refused message is pointed to it once Discord's limit has passed (it shows buttons that
+// now belong to the new one). It returns the id of a newly posted message, if any.
 func (e *Engine) write(ctx context.Context, v View, editID string) (string, error) {
 	if editID != "" {
 		err := e.poster.Edit(ctx, v.Session.ChannelID, editID, v)
@@ -228,7 +256,11 @@ func (e *Engine) write(ctx context.Context, v View, editID string) (string, erro
 		}
 		e.logFor(&v.Session).Info("live message too old to edit; posting a new one", "message", editID)
 	}
-	return e.poster.Post(ctx, v.Session.ChannelID, v)
+	newID, err := e.poster.Post(ctx, v.Session.ChannelID, v)
+	if err == nil && editID != "" {
+		e.pointLater(v, editID, newID, e.cfg.RetryDelay, maxPointAttempts)
+	}
+	return newID, err
 }
 
 // afterWrite records a new live message or reacts to a failed write. Caller holds rt.mu.
@@ -236,10 +268,14 @@ func (e *Engine) afterWrite(ctx context.Context, rt *run, newID string, err erro
 	now := e.nowFor(ctx, rt)
 	switch {
 	case errors.Is(err, ErrGone):
-		e.logFor(rt.s).Warn("session channel or message gone; ending the session", "err", err)
+		note := noteGone
+		if errors.Is(err, ErrNoEmbeds) {
+			note = noteNoEmbeds
+		}
+		e.logFor(rt.s).Warn("session channel or message gone; ending the session", "err", err, "note", note)
 		rt.dirty = false
 		if rt.s.Status.Active() {
-			if err := e.end(ctx, rt, Aborted, now, noteGone); err != nil {
+			if err := e.end(ctx, rt, Aborted, now, note); err != nil {
 				e.logFor(rt.s).Error("session: recording the abort failed", "err", err)
 			}
 		}

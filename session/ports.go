@@ -29,10 +29,18 @@ var (
 	// ErrGone: the channel or message was deleted or the bot lost permission there. The
 	// engine ends the session as Aborted.
 	ErrGone = errors.New("session: channel or message gone")
-	// ErrTooOld: Discord refused to edit a message older than one hour (error 30046). The
-	// engine posts a new live message instead.
+	// ErrTooOld: Discord refused to edit a message older than one hour (error 30046: such
+	// edits are limited to a few per channel every few seconds). The engine posts a new live
+	// message instead, and points the refused one to it once the limit has passed.
 	ErrTooOld = errors.New("session: message too old to edit")
+	// ErrNoEmbeds: Discord stored a session message without its embed, as it does silently
+	// when the bot lacks Embed Links in the channel. It wraps ErrGone: the engine ends the
+	// session as Aborted, with noteNoEmbeds.
+	ErrNoEmbeds = fmt.Errorf("session: the bot lacks the Embed Links permission in the channel: %w", ErrGone)
 )
+
+// noteNoEmbeds is the note of a session ended by ErrNoEmbeds.
+const noteNoEmbeds = "Ended: the bot lacks the Embed Links permission in this channel; give it that permission and start a new session."
 
 // PhaseError is returned when an operation does not apply to the session's status, e.g.
 // pausing a session that is still in its lobby.
