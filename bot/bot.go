@@ -19,11 +19,17 @@ import (
 	"github.com/stretchbot/stretchbot/commands"
 )
 
-// Permissions the bot needs in a channel: View Channel, Send Messages, Embed Links,
-// Attach Files (the heatmap), Read Message History (editing its own session
-// messages after a restart).
+// Permissions are what the invite URL asks for, no more than the bot uses: View Channel,
+// Send Messages and Send Messages in Threads (sessions and notices, in a channel or a
+// thread), Embed Links (session messages are embeds, dropped silently without it), Attach
+// Files (the heatmap) and Create Events (schedules' Discord events, 1<<44). Not Read
+// Message History: the bot reads no message and edits only its own, by ID. Not Mention
+// Everyone: a schedule's role ping works when the role is mentionable, and /schedule
+// create says so when it is not; the right to ping @everyone is more than a
+// stretching bot should hold.
 const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
-	discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles | discordgo.PermissionReadMessageHistory
+	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles |
+	discordgo.PermissionCreateEvents
 
 // DefaultDeferAfter is how long a handler may run before the bot defers: Discord
 // fails an interaction not answered within 3 s, and the defer itself needs a round trip.

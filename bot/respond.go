@@ -17,7 +17,7 @@ import (
 // Messages shown for the two kinds of error the member cannot fix.
 const (
 	internalErrorText = "Something went wrong on our side. It has been logged; please try again in a moment."
-	permissionHint    = "I'm missing permissions in this channel. Please ask an admin to let me View Channel, Send Messages, Embed Links, Attach Files and Read Message History here."
+	permissionHint    = "I'm missing permissions in this channel. Please ask an admin to let me View Channel, Send Messages, Embed Links and Attach Files here."
 	unknownCommand    = "I don't know that command (it may have been removed). Try /help."
 	staleButton       = "That button belongs to something that has ended."
 	shuttingDown      = "I'm restarting; please try again in a few seconds."

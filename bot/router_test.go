@@ -147,7 +147,7 @@ func TestScrubToken(t *testing.T) {
 
 func TestInviteURL(t *testing.T) {
 	got := InviteURL("123")
-	want := "https://discord.com/oauth2/authorize?client_id=123&permissions=117760&scope=bot+applications.commands"
+	want := "https://discord.com/oauth2/authorize?client_id=123&permissions=17867064003584&scope=bot+applications.commands"
 	if got != want {
 		t.Fatalf("got %s\nwant %s", got, want)
 	}
