@@ -253,36 +253,58 @@ func BenchmarkBareUpsert1000(b *testing.B) {
 			db := openBenchDB(b)
 			members := creditedMembers()
 			at := benchNow(b)
+			pages := 0
 			for b.Loop() {
 				b.StopTimer()
 				at = at.AddDate(0, 0, 1)
 				settle(b, db)
 				b.StartTimer()
 				bareUpsert(b, db, table, members, at)
+				b.StopTimer()
+				pages += walPages(b, db)
+				b.StartTimer()
 			}
+			b.ReportMetric(float64(pages)/float64(b.N), "wal-pages/op")
 		})
 	}
 }
 
-// settle checkpoints the WAL completely, so that a measured transaction starts on a quiet
-// database: the checkpoint the previous commit started in the background (see
-// checkpointer) would otherwise run during the next one and be charged to it. Every
+// settle checkpoints the WAL completely and empties it, so that a measured transaction
+// starts on a quiet database: the checkpoint the previous commit started in the background
+// (see checkpointer) would otherwise run during the next one and be charged to it. Every
 // measured operation, bare or crediting, starts settled and leaves its own checkpoint
-// outside its time alike.
+// outside its time alike; walPages then counts what it wrote.
 func settle(b *testing.B, db *DB) {
 	b.Helper()
 	for range 100 {
 		var busy, frames, done int
-		err := db.write.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(FULL)`).Scan(&busy, &frames, &done)
+		err := db.write.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if busy == 0 && frames == done {
+		if busy == 0 && frames == 0 {
 			return
 		}
 		time.Sleep(time.Millisecond) // the background checkpoint holds the lock: let it end
 	}
 	b.Fatal("the WAL did not checkpoint completely after 100 attempts")
+}
+
+// walPages is the number of pages in the WAL: after settle and one transaction, the pages
+// that transaction wrote, which is what its commit and checkpoint cost in I/O. Unlike
+// times it does not depend on the machine.
+func walPages(b *testing.B, db *DB) int {
+	b.Helper()
+	info, err := os.Stat(db.Path() + "-wal")
+	if err != nil || info.Size() == 0 {
+		return 0
+	}
+	var pageSize int64
+	if err := db.write.QueryRowContext(context.Background(), `PRAGMA page_size`).Scan(&pageSize); err != nil {
+		b.Fatal(err)
+	}
+	const walHeader, frameHeader = 32, 24
+	return int((info.Size() - walHeader) / (pageSize + frameHeader))
 }
 
 func bareName(table string) string {
@@ -296,39 +318,56 @@ func bareName(table string) string {
 // a crediting benchmark, untimed, into both twins, and reports their times per op as
 // bare-log-ns/op and bare-empty-ns/op and the crediting time as a multiple of each as
 // x-log and x-empty: the issue's budget is a multiple of at most 4, and measuring all in
-// the same run and database keeps the machine's speed out of the ratios.
+// the same run and database keeps the machine's speed out of the ratios. It also reports
+// the WAL pages the operation and the bare log upsert wrote (see walPages).
 type bareRatio struct {
-	db      *DB
-	members []string
-	total   map[string]time.Duration
-	n       int
+	db           *DB
+	members      []string
+	total        map[string]time.Duration
+	n            int
+	bareLogPages int
+	ops, opPages int
 }
 
 func newBareRatio(db *DB) *bareRatio {
 	return &bareRatio{db: db, members: creditedMembers(), total: map[string]time.Duration{}}
 }
 
-// measure runs one bare upsert into each twin on the day of at; call it with the timer
-// stopped.
+// measure runs one bare upsert into each twin on the day of at, then settles the database
+// for the timed operation; call it with the timer stopped.
 func (r *bareRatio) measure(b *testing.B, at time.Time) {
 	for _, table := range []string{bareLog, bareEmpty} {
 		settle(b, r.db)
 		r.total[table] += bareUpsert(b, r.db, table, r.members, at)
+		if table == bareLog {
+			r.bareLogPages += walPages(b, r.db)
+		}
 	}
 	r.n++
+	settle(b, r.db)
 }
 
-// report reports the bare times and ratios for ops timed operations.
-func (r *bareRatio) report(b *testing.B, ops int) {
-	if r.n == 0 || ops == 0 {
+// done counts one timed operation, just ended, and the pages it wrote.
+func (r *bareRatio) done(b *testing.B) {
+	b.StopTimer()
+	r.ops++
+	r.opPages += walPages(b, r.db)
+	b.StartTimer()
+}
+
+// report reports the bare times, the ratios and the pages.
+func (r *bareRatio) report(b *testing.B) {
+	if r.n == 0 || r.ops == 0 {
 		return
 	}
-	perOp := float64(b.Elapsed()) / float64(ops)
+	perOp := float64(b.Elapsed()) / float64(r.ops)
 	for _, table := range []string{bareLog, bareEmpty} {
 		bare := float64(r.total[table]) / float64(r.n)
 		b.ReportMetric(bare, "bare-"+bareName(table)+"-ns/op")
 		b.ReportMetric(perOp/bare, "x-"+bareName(table))
 	}
+	b.ReportMetric(float64(r.opPages)/float64(r.ops), "wal-pages/op")
+	b.ReportMetric(float64(r.bareLogPages)/float64(r.n), "bare-log-wal-pages/op")
 }
 
 // BenchmarkCreditSession credits the 1,000 participants of one session in one
@@ -342,19 +381,17 @@ func BenchmarkCreditSession(b *testing.B) {
 		credits[i] = ActivityCredit{UserID: id, Name: "m", Minutes: 20, Source: SourceSession}
 	}
 	at := benchNow(b)
-	ops := 0
 	for b.Loop() {
 		b.StopTimer()
 		at = at.AddDate(0, 0, 1)
 		ratio.measure(b, at)
-		settle(b, db)
 		b.StartTimer()
 		if _, err := db.CreditActivity(context.Background(), benchGuild, credits, at); err != nil {
 			b.Fatal(err)
 		}
-		ops++
+		ratio.done(b)
 	}
-	ratio.report(b, ops)
+	ratio.report(b)
 }
 
 // BenchmarkFinishSession1000 finishes a session of 1,000 participants through the real
@@ -372,11 +409,9 @@ func BenchmarkFinishSession1000(b *testing.B) {
 	}
 	ratio := newBareRatio(db)
 	at := benchNow(b)
-	ops := 0
 	for b.Loop() {
 		b.StopTimer()
 		at = at.AddDate(0, 0, 1)
-		ratio.measure(b, at)
 		start := at.Add(-25 * time.Minute)
 		s := &session.Session{GuildID: benchGuild, ChannelID: "c", HostID: benchMember(0), RoutineName: "r",
 			Plan: plan, Status: session.Lobby, CreatedAt: start, StartAt: start}
@@ -389,15 +424,15 @@ func BenchmarkFinishSession1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Status, s.StartedAt, s.EndedAt = session.Finished, start.Add(time.Minute), at
-		settle(b, db)
+		ratio.measure(b, at)
 		b.StartTimer()
 		if _, err := db.FinishSession(ctx, s, credits); err != nil {
 			b.Fatal(err)
 		}
-		ops++
+		ratio.done(b)
 	}
 	b.StopTimer()
-	ratio.report(b, ops)
+	ratio.report(b)
 	got, err := db.SessionCredits(ctx, 1)
 	if err != nil || len(got) != 1000 || !got[0].StreakGrew {
 		b.Fatalf("session 1 credits: %d, %v; want 1000 that grew a streak", len(got), err)
