@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchbot/stretchbot/internal/fakediscord"
 	"github.com/stretchbot/stretchbot/internal/syncbuf"
 )
 
@@ -93,15 +94,7 @@ func (s *stormServer) count(path string) int {
 func (s *stormServer) maxPerSecond(path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	hits, most := s.hits[path], 0
-	for i := range hits {
-		n := 0
-		for j := i; j < len(hits) && hits[j].Sub(hits[i]) < time.Second; j++ {
-			n++
-		}
-		most = max(most, n)
-	}
-	return most
+	return fakediscord.MostInOneSecond(s.hits[path])
 }
 
 // newTestGuard returns a guard on clk in front of srv, and its log.
