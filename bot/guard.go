@@ -255,6 +255,7 @@ func (g *Guard) admit(req *http.Request, r route, mine bool) (*http.Response, er
 	}
 	if bad, ok := g.broken[r.channel]; ok && r.channel != "" {
 		h := bad.header.Clone()
+		hideRateLimitHeaders(h) // stale: they were the pace of the request that was refused
 		h.Set("X-Stretchbot-Guard", "channel refused the bot before; not sent")
 		return &http.Response{Status: fmt.Sprintf("%d %s", bad.status, http.StatusText(bad.status)),
 			StatusCode: bad.status, Header: h, Body: io.NopCloser(bytes.NewReader(bad.body)),
