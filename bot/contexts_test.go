@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/commands"
+	"github.com/stretchbot/stretchbot/internal/fakediscord"
 )
 
 // owners is an authorizing_integration_owners map with the guild-install key set to guild
@@ -138,5 +140,48 @@ func TestHandlersRunWithADeadlineUnderTheTokenLife(t *testing.T) {
 	d := <-deadline
 	if left := d.Sub(start); left > 15*time.Minute || left < 10*time.Minute {
 		t.Fatalf("handler deadline is %v after the interaction, want under the 15-minute token life", left)
+	}
+}
+
+func TestInThreadAsksDiscordOnlyWhenTheAnswerMatters(t *testing.T) {
+	fake, err := fakediscord.Start(fakediscord.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	b, err := New(Options{Token: "test-token-not-real", APIURL: fake.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const send, inThreads = discordgo.PermissionSendMessages, discordgo.PermissionSendMessagesInThreads
+	tests := []struct {
+		name    string
+		thread  bool
+		guild   string
+		perms   int64
+		want    bool
+		lookups int
+	}{
+		{"both permissions", true, "1", send | inThreads, false, 0},
+		{"neither permission", true, "1", 0, false, 0},
+		{"a DM", false, "", send, false, 0},
+		{"a thread, Send Messages only", true, "1", send, true, 1},
+		{"a thread, Send Messages in Threads only", true, "1", inThreads, true, 1},
+		{"a plain channel, Send Messages only", false, "1", send, false, 1},
+	}
+	for n, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := fakediscord.InteractionContext{GuildID: tt.guild, ChannelID: fmt.Sprint(900000000000000000 + n),
+				Member: fakediscord.Member{ID: "200000000000000001"}, AppPermissions: tt.perms, Thread: tt.thread}
+			i := fake.SlashCommand(ctx, "session")
+			i.AppPermissions = tt.perms // as sent, 0 included
+			before := len(fake.Calls())
+			if got := b.inThread(i); got != tt.want {
+				t.Fatalf("inThread = %v, want %v", got, tt.want)
+			}
+			if got := len(fake.Calls()) - before; got != tt.lookups {
+				t.Fatalf("%d requests to Discord, want %d", got, tt.lookups)
+			}
+		})
 	}
 }

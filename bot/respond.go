@@ -28,6 +28,10 @@ const (
 // lives: an answer later than that could not be delivered anyway.
 const handlerDeadline = 14 * time.Minute
 
+// threadLookupBudget bounds asking Discord whether a channel is a thread, which happens
+// before the handler runs and so inside the 3 s answer window.
+const threadLookupBudget = time.Second
+
 // autocompleteBudget keeps autocomplete inside Discord's 3 s deadline with room
 // for the round trip; it cannot be deferred.
 const autocompleteBudget = 2 * time.Second
@@ -62,6 +66,26 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 }
 
+// inThread reports whether the interaction's channel is a thread, where posting takes Send
+// Messages in Threads rather than Send Messages. discordgo v0.29.0 drops the channel object
+// Discord sends with an interaction, so the channel is asked of Discord, and only when the
+// answer changes what the bot may post: app_permissions hold one of the two, not both. A
+// failed lookup counts as a plain channel; posting then reports its own failure.
+func (b *Bot) inThread(i *discordgo.Interaction) bool {
+	const both = discordgo.PermissionSendMessages | discordgo.PermissionSendMessagesInThreads
+	if i.GuildID == "" || i.AppPermissions&both == 0 || i.AppPermissions&both == both {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), threadLookupBudget)
+	defer cancel()
+	ch, err := b.session.Channel(i.ChannelID, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("could not tell whether the channel is a thread", b.attrs(i, err)...)
+		return false
+	}
+	return ch.IsThread()
+}
+
 // refusalWhileClosing answers an interaction that arrives while the bot shuts down:
 // autocomplete only takes choices (type 8), so it gets none; anything else is told to
 // try again.
@@ -92,6 +116,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	req := b.request(i)
 	req.Subcommand, req.Options, _ = flattenOptions(data.Options)
 	req.Resolved = data.Resolved
+	req.InThread = b.inThread(i)
 	handle, private := cmd.Handle, cmd.Private
 	if mayNotPost(i) {
 		handle, private = whisper(handle), true

@@ -196,3 +196,27 @@ func TestServerCommandAutocompleteWhereTheAppIsNotInstalledOffersNothing(t *test
 		})
 	}
 }
+
+func TestSessionsInAThreadNeedSendMessagesInThreads(t *testing.T) {
+	h := startHarness(t)
+	h.createQuickRoutine()
+	const seen = discordgo.PermissionViewChannel | discordgo.PermissionEmbedLinks
+	tests := []struct {
+		name    string
+		channel string
+		perms   int64
+		want    string
+	}{
+		{"Send Messages only", "100000000000000051", seen | discordgo.PermissionSendMessages, "I'm missing Send Messages in Threads there"},
+		{"Send Messages in Threads only", "100000000000000052", seen | discordgo.PermissionSendMessagesInThreads, "Session posted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := fakediscord.InteractionContext{GuildID: testGuild, ChannelID: tt.channel, ChannelName: "stretch-thread",
+				Member: admin, AppPermissions: tt.perms, Thread: true}
+			a := h.interact(h.fake.SlashCommand(ctx, "session", fakediscord.Subcommand("start",
+				fakediscord.StringOption("routine", "Quick"), fakediscord.IntegerOption("delay", 5))))
+			assertTextHas(t, "/session start", a.text(), tt.want)
+		})
+	}
+}

@@ -40,6 +40,8 @@ type InteractionContext struct {
 	// Install is how the app is installed where this happens; it sets the interaction's
 	// authorizing_integration_owners and context.
 	Install Install
+	// Thread makes ChannelID a public thread, the first time the channel is seen.
+	Thread bool
 }
 
 // Install says who installed the app, as an interaction's authorizing_integration_owners
@@ -317,6 +319,9 @@ func (s *Server) learnChannel(ctx InteractionContext) {
 		ch.Type, ch.Name, ch.Recipient = discordgo.ChannelTypeDM, "", ctx.Member.user()
 	} else if ch.Name == "" {
 		ch.Name = "channel-" + ctx.ChannelID
+	}
+	if ctx.Thread && ctx.GuildID != "" {
+		ch.Type = discordgo.ChannelTypeGuildPublicThread
 	}
 	s.state.channels[ch.ID] = ch
 }
