@@ -266,10 +266,15 @@ func (g *Guard) admit(req *http.Request, r route, mine bool) (*http.Response, er
 }
 
 // overBudget reports (and logs when it changes) whether the invalid answers of the window
-// reached the budget. Callers hold g.mu.
+// reached the budget. Once shedding, it resumes only under half the budget, so that the
+// bot's writes (and the log) do not flap on and off at the edge. Callers hold g.mu.
 func (g *Guard) overBudget() bool {
 	n := g.invalid.total(g.now())
-	over := n >= g.budget
+	limit := g.budget
+	if g.shedding {
+		limit = max(g.budget/2, 1)
+	}
+	over := n >= limit
 	if over != g.shedding {
 		g.shedding = over
 		if over {

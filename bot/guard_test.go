@@ -405,24 +405,37 @@ func TestGuardChannelBreaker(t *testing.T) {
 }
 
 // TestGuardShedsOwnWritesOverBudget: past the budget the bot's own writes fail fast with
-// ErrShed, interaction answers still go, and both resume once the window slid past.
+// ErrShed while interaction answers still go; they resume once the window holds under half
+// the budget.
 func TestGuardShedsOwnWritesOverBudget(t *testing.T) {
 	clk := newVirtualClock()
 	srv := newStormServer(t, clk, func(r *http.Request) scripted {
-		if strings.HasPrefix(r.URL.Path, "/api/v9/channels/") && strings.HasSuffix(r.URL.Path, "/typing") {
+		if strings.HasSuffix(r.URL.Path, "/typing") {
 			return scripted{status: http.StatusForbidden, body: `{"code":50001}`}
 		}
 		return ok200
 	})
-	g, logs := newTestGuard(clk, 5)
-	for i := range 5 {
-		send(t, g, http.MethodPost, fmt.Sprintf("%s/api/v9/channels/%d/typing", srv.URL, 10+i), false)
+	g, logs := newTestGuard(clk, 6)
+	refuse := func(n int) {
+		for i := range n {
+			send(t, g, http.MethodPost, fmt.Sprintf("%s/api/v9/channels/%d/typing", srv.URL, 10+i), false)
+		}
 	}
-	if _, err := send(t, g, http.MethodPost, srv.URL+msgPath, true); !errors.Is(err, ErrShed) {
+	ownWrite := func() error {
+		_, err := send(t, g, http.MethodPost, srv.URL+msgPath, true)
+		return err
+	}
+	refuse(3)
+	clk.Advance(5 * time.Minute)
+	if err := ownWrite(); err != nil {
+		t.Errorf("own write under the budget: %v", err)
+	}
+	refuse(3) // 6 in the window
+	if err := ownWrite(); !errors.Is(err, ErrShed) {
 		t.Errorf("own write over the budget: %v, want ErrShed", err)
 	}
-	if srv.count(msgPath) != 0 {
-		t.Error("a shed write reached Discord")
+	if srv.count(msgPath) != 1 {
+		t.Errorf("%d own writes reached Discord, want only the one before the budget", srv.count(msgPath))
 	}
 	if status, err := send(t, g, http.MethodPatch, srv.URL+originalA, false); status != http.StatusOK {
 		t.Errorf("interaction answer over the budget: %d %v, want it sent", status, err)
@@ -430,9 +443,56 @@ func TestGuardShedsOwnWritesOverBudget(t *testing.T) {
 	if !strings.Contains(logs.String(), "holding back the bot's own messages") {
 		t.Errorf("no warning logged:\n%s", logs.String())
 	}
-	clk.Advance(DefaultInvalidWindow)
-	if status, err := send(t, g, http.MethodPost, srv.URL+msgPath, true); status != http.StatusOK {
-		t.Errorf("own write after the window: %d %v, want it sent", status, err)
+	clk.Advance(5*time.Minute + time.Second) // the first 3 slid out: 3 left, half the budget
+	if err := ownWrite(); !errors.Is(err, ErrShed) {
+		t.Errorf("own write at half the budget: %v, want still ErrShed", err)
+	}
+	clk.Advance(5 * time.Minute)
+	if err := ownWrite(); err != nil {
+		t.Errorf("own write after the window: %v, want it sent", err)
+	}
+	if !strings.Contains(logs.String(), "the bot's own messages resume") {
+		t.Errorf("no resumption logged:\n%s", logs.String())
+	}
+}
+
+// TestGuardConcurrentRequests: many goroutines, own writes and interaction answers, through
+// one guard: every request lands once (and -race sees the guard's state shared safely).
+func TestGuardConcurrentRequests(t *testing.T) {
+	var mu sync.Mutex
+	sent := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sent++
+		mu.Unlock()
+		w.Header().Set("X-RateLimit-Remaining", "50")
+		w.Header().Set("X-RateLimit-Reset-After", "0.01")
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	g := NewGuard(http.DefaultTransport, GuardConfig{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := msgPath
+			if i%2 == 1 {
+				path = originalA
+			}
+			if status, err := send(t, g, http.MethodPost, srv.URL+path, i%4 == 0); err != nil || status != http.StatusOK {
+				errs <- fmt.Errorf("request %d: %d %v", i, status, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if sent != 40 {
+		t.Errorf("%d requests reached the server, want 40", sent)
 	}
 }
 
