@@ -185,3 +185,74 @@ func TestInThreadAsksDiscordOnlyWhenTheAnswerMatters(t *testing.T) {
 		})
 	}
 }
+
+func TestWhileClosingAutocompleteGetsNoChoicesAndCommandsATryAgain(t *testing.T) {
+	fake, err := fakediscord.Start(fakediscord.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	b, err := New(Options{Token: "test-token-not-real", APIURL: fake.URL(), GuildID: "100000000000000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, started := make(chan struct{}), make(chan struct{})
+	slow := command("slow", false, func(context.Context, *commands.Request) (*commands.Reply, error) {
+		close(started)
+		<-release
+		return commands.Message(false, "done"), nil
+	})
+	slow.Complete = func(context.Context, *commands.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+		return []*discordgo.ApplicationCommandOptionChoice{{Name: "a", Value: "a"}}, nil
+	}
+	if err := b.Open(context.Background(), []commands.Command{slow}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := fakediscord.InteractionContext{GuildID: "100000000000000001", ChannelID: "100000000000000002",
+		Member: fakediscord.Member{ID: "200000000000000001", Username: "sam"}}
+	if err := fake.Interact(fake.SlashCommand(ctx, "slow")); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	closed := make(chan error, 1)
+	go func() { closed <- b.Close(context.Background()) }() // waits for the slow handler
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		b.mu.Lock()
+		closing := b.closing
+		b.mu.Unlock()
+		if closing {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the bot never began closing")
+		}
+	}
+	tests := []struct {
+		name string
+		i    *discordgo.Interaction
+		want discordgo.InteractionResponseType
+	}{
+		{"autocomplete", fake.Autocomplete(ctx, "slow", "what", "a"), discordgo.InteractionApplicationCommandAutocompleteResult},
+		{"a command", fake.SlashCommand(ctx, "slow"), discordgo.InteractionResponseChannelMessageWithSource},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := fake.Interact(tt.i); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fake.WaitForCall(func(c fakediscord.Call) bool {
+				return strings.Contains(c.Path, "/interactions/"+tt.i.ID+"/")
+			}, 10*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			r, ok := fake.Response(tt.i.ID)
+			if !ok || r.Type != tt.want || len(r.Choices) != 0 {
+				t.Fatalf("answer %+v (accepted %v), want type %d with no choices", r, ok, tt.want)
+			}
+		})
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+}
