@@ -64,6 +64,7 @@ type Bot struct {
 	inflight sync.WaitGroup
 	appID    string
 	guard    *Guard
+	fatal    chan error // Fatal; buffered, holds the first problem
 	// respond sends an interaction callback; a seam so the routing benchmark can run
 	// without a network.
 	respond func(*discordgo.Interaction, *discordgo.InteractionResponse, ...discordgo.RequestOption) error
@@ -92,12 +93,17 @@ func New(opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, errors.New("cannot create the Discord session")
 	}
-	if opts.Guard.Log == nil {
-		opts.Guard.Log = opts.Logger
+	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond, fatal: make(chan error, 1)}
+	guardCfg := opts.Guard
+	if guardCfg.Log == nil {
+		guardCfg.Log = opts.Logger
 	}
-	guard := NewGuard(transport, opts.Guard)
+	if guardCfg.OnFatal == nil {
+		guardCfg.OnFatal = b.fail
+	}
+	b.guard = NewGuard(transport, guardCfg)
 	// The timeout covers the guard's waits too: a request Discord holds back longer fails.
-	s.Client = &http.Client{Transport: guard, Timeout: 20 * time.Second}
+	s.Client = &http.Client{Transport: b.guard, Timeout: 20 * time.Second}
 	// The guard waits out 429s itself, a bounded number of times; discordgo would resend
 	// without limit, and at once when the answer has no retry_after.
 	s.ShouldRetryOnRateLimit = false
@@ -108,7 +114,6 @@ func New(opts Options) (*Bot, error) {
 	s.StateEnabled = false
 	bridgeDiscordgoLogs()
 
-	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond, guard: guard}
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway resumed") })
 	s.AddHandler(b.onDisconnect)

@@ -44,7 +44,7 @@ const errorBodyLimit = 64 << 10
 var ErrShed = errors.New("Discord refused many recent requests (401/403/429), so the bot holds back its own messages for a few minutes to avoid an IP ban")
 
 // ErrTokenRevoked is returned for every request after Discord answered 401 to the bot token,
-// and sent once on Guard.Fatal.
+// and reported once through GuardConfig.OnFatal (Bot.Fatal).
 var ErrTokenRevoked = errors.New("Discord answered 401 Unauthorized to the bot token, so it was reset or revoked: set STRETCHBOT_DISCORD_TOKEN to the new token from the Developer Portal and start the bot again")
 
 // RateLimitedError is returned when Discord still answered 429 after the guard's attempts.
@@ -75,6 +75,9 @@ type GuardConfig struct {
 	Window   time.Duration
 	Attempts int
 	Floor    time.Duration
+	// OnFatal is called once, with ErrTokenRevoked, when Discord refuses the bot token. It
+	// runs under the guard's lock, so it must not block (Bot.fail does not).
+	OnFatal func(error)
 }
 
 // Guard is the http.RoundTripper every REST request passes, so that it holds whatever
@@ -91,7 +94,7 @@ type Guard struct {
 	budget   int
 	attempts int
 	floor    time.Duration
-	fatal    chan error
+	onFatal  func(error)
 
 	mu          sync.Mutex
 	globalUntil time.Time
@@ -119,13 +122,16 @@ type refusal struct {
 // NewGuard wraps next.
 func NewGuard(next http.RoundTripper, cfg GuardConfig) *Guard {
 	g := &Guard{next: next, log: cfg.Log, now: cfg.Now, sleep: cfg.Sleep, budget: cfg.Budget,
-		attempts: cfg.Attempts, floor: cfg.Floor, fatal: make(chan error, 1),
+		attempts: cfg.Attempts, floor: cfg.Floor, onFatal: cfg.OnFatal,
 		buckets: map[string]*bucketState{}, hashes: map[string]string{}, broken: map[string]refusal{}}
 	if g.log == nil {
 		g.log = slog.Default()
 	}
 	if g.now == nil {
 		g.now = time.Now
+	}
+	if g.onFatal == nil {
+		g.onFatal = func(error) {}
 	}
 	if g.sleep == nil {
 		g.sleep = sleepContext
@@ -156,16 +162,6 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// Fatal delivers ErrTokenRevoked once, when Discord refuses the bot token: the process
-// should stop (a loop of 401s is what gets an IP banned) and be restarted with a new token.
-// Safe on nil (the channel then never delivers).
-func (g *Guard) Fatal() <-chan error {
-	if g == nil {
-		return nil
-	}
-	return g.fatal
 }
 
 // ChannelSeen tells the guard that channelID is usable again (an interaction arrived from
@@ -394,7 +390,7 @@ func (g *Guard) observe(req *http.Request, r route, mine bool, a answer) (wait t
 	}
 	if a.status == http.StatusUnauthorized && revokesToken(req, r, a) && !g.revoked {
 		g.revoked = true
-		g.fatal <- ErrTokenRevoked // buffered, sent once
+		g.onFatal(ErrTokenRevoked)
 	}
 	if a.status != http.StatusTooManyRequests {
 		// A refused route is held for the floor, so a caller looping on it cannot storm.
@@ -566,6 +562,15 @@ func (c *slidingCount) total(now time.Time) int {
 	return c.sum
 }
 
-// Fatal delivers ErrTokenRevoked once if Discord refuses the bot token while it runs; the
-// process should then stop with that error.
-func (b *Bot) Fatal() <-chan error { return b.guard.Fatal() }
+// Fatal delivers the first problem no retry can fix while the bot runs (ErrTokenRevoked
+// from the guard): the process should stop with it and exit non-zero, since carrying on
+// (401s in a loop) is what gets the IP banned. It delivers at most one error.
+func (b *Bot) Fatal() <-chan error { return b.fatal }
+
+// fail reports err on Fatal; the first problem wins, and it never blocks.
+func (b *Bot) fail(err error) {
+	select {
+	case b.fatal <- err:
+	default:
+	}
+}

@@ -97,12 +97,19 @@ func (s *stormServer) maxPerSecond(path string) int {
 	return fakediscord.MostInOneSecond(s.hits[path])
 }
 
-// newTestGuard returns a guard on clk in front of srv, and its log.
+// newTestGuard returns a guard on clk, and its log.
 func newTestGuard(clk *virtualClock, budget int) (*Guard, *syncbuf.Buffer) {
-	logs := &syncbuf.Buffer{}
-	g := NewGuard(http.DefaultTransport, GuardConfig{Log: slog.New(slog.NewTextHandler(logs, nil)),
-		Now: clk.Now, Sleep: clk.Sleep, Budget: budget})
+	g, logs, _ := newFatalGuard(clk, budget)
 	return g, logs
+}
+
+// newFatalGuard is newTestGuard that also returns the channel its OnFatal reports to.
+func newFatalGuard(clk *virtualClock, budget int) (*Guard, *syncbuf.Buffer, <-chan error) {
+	logs := &syncbuf.Buffer{}
+	fatal := make(chan error, 10)
+	g := NewGuard(http.DefaultTransport, GuardConfig{Log: slog.New(slog.NewTextHandler(logs, nil)),
+		Now: clk.Now, Sleep: clk.Sleep, Budget: budget, OnFatal: func(err error) { fatal <- err }})
+	return g, logs, fatal
 }
 
 // send makes one request through g, marked as the bot's own initiative if mine, and
@@ -319,7 +326,7 @@ func TestGuardRevokedToken(t *testing.T) {
 			srv := newStormServer(t, clk, func(*http.Request) scripted {
 				return scripted{status: http.StatusUnauthorized, body: tt.body}
 			})
-			g, _ := newTestGuard(clk, 0)
+			g, _, fatal := newFatalGuard(clk, 0)
 			if status, err := send(t, g, http.MethodPost, srv.URL+tt.path, false); status != http.StatusUnauthorized {
 				t.Fatalf("first answer %d, %v; want the 401 itself", status, err)
 			}
@@ -328,7 +335,7 @@ func TestGuardRevokedToken(t *testing.T) {
 				t.Errorf("next request: %v; want ErrTokenRevoked: %v", err, tt.revoked)
 			}
 			select {
-			case err := <-g.Fatal():
+			case err := <-fatal:
 				if !tt.revoked || !errors.Is(err, ErrTokenRevoked) {
 					t.Errorf("Fatal delivered %v", err)
 				}
@@ -337,11 +344,27 @@ func TestGuardRevokedToken(t *testing.T) {
 					t.Error("Fatal delivered nothing")
 				}
 			}
+			if len(fatal) != 0 {
+				t.Errorf("OnFatal called %d more times, want once", len(fatal))
+			}
 			if tt.revoked && srv.count(otherMsgPath) != 0 {
 				t.Error("a request went out after the token was refused")
 			}
 		})
 	}
+}
+
+// TestBotFailKeepsTheFirst: Fatal holds the first problem; later ones, and a bot built
+// without New, never block the reporter.
+func TestBotFailKeepsTheFirst(t *testing.T) {
+	first, second := errors.New("first"), errors.New("second")
+	b := &Bot{fatal: make(chan error, 1)}
+	b.fail(first)
+	b.fail(second)
+	if got := <-b.Fatal(); got != first {
+		t.Errorf("Fatal delivered %v, want the first problem", got)
+	}
+	(&Bot{}).fail(first) // returns: nobody listens
 }
 
 // TestGuardChannelBreaker: the bot's own writes to a channel that refused it are not sent
