@@ -44,7 +44,7 @@ func TestMisplacedRefusesServerBoundCommandsWhereTheBotIsNot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := misplaced(&tt.i, tt.cmd, "https://invite")
+			got := misplaced(&tt.i, tt.cmd, func() string { return "https://invite" })
 			if (tt.want == "") != (got == "") || !strings.HasPrefix(got, tt.want) {
 				t.Fatalf("misplaced = %q, want %q", got, tt.want)
 			}

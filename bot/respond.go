@@ -105,7 +105,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		b.reply(i, false, outcome{err: commands.Userf(unknownCommand)})
 		return
 	}
-	if refusal := misplaced(i, cmd, InviteURL(b.appID)); refusal != "" {
+	if refusal := misplaced(i, cmd, func() string { return InviteURL(b.appID) }); refusal != "" {
 		b.reply(i, false, outcome{err: commands.Userf("%s", refusal)})
 		return
 	}
@@ -153,7 +153,7 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 func (b *Bot) completions(i *discordgo.Interaction) []*discordgo.ApplicationCommandOptionChoice {
 	data := i.ApplicationCommandData()
 	cmd, ok := b.router.command(data.Name)
-	if !ok || cmd.Complete == nil || misplaced(i, cmd, "") != "" {
+	if !ok || cmd.Complete == nil || misplaced(i, cmd, func() string { return "" }) != "" {
 		return nil
 	}
 	req := b.request(i)

@@ -128,8 +128,9 @@ func installedHere(i *discordgo.Interaction) bool {
 
 // misplaced is the one sentence refusing a server-bound command used where the bot does
 // not serve a server (a DM, or a server where the app is not installed), or "" when cmd
-// may run. It is checked before the handler, so nothing is stored.
-func misplaced(i *discordgo.Interaction, cmd commands.Command, invite string) string {
+// may run. It is checked before the handler, so nothing is stored. invite is called only
+// for a refusal that names it.
+func misplaced(i *discordgo.Interaction, cmd commands.Command, invite func() string) string {
 	name := cmd.Definition.Name
 	switch {
 	case cmd.Anywhere || installedHere(i):
@@ -137,7 +138,7 @@ func misplaced(i *discordgo.Interaction, cmd commands.Command, invite string) st
 	case i.GuildID == "":
 		return fmt.Sprintf("/%s works in a server only: use it in a channel of one where stretchbot is.", name)
 	}
-	return fmt.Sprintf("Add stretchbot to this server to use /%s here: <%s>", name, invite)
+	return fmt.Sprintf("Add stretchbot to this server to use /%s here: <%s>", name, invite())
 }
 
 // mayNotPost reports whether a public answer could be refused: in a server where the app
