@@ -114,10 +114,12 @@ func LobbyPing(roleID string, startAt time.Time) string {
 	return fmt.Sprintf("<@&%s> A group session starts <t:%d:R>: press **Join** to stretch along.", roleID, startAt.Unix())
 }
 
-// movedEmbed is what the lobby message says once the session runs in a new message.
+// movedEmbed is what an old session message says once the session goes on in a new one:
+// the lobby after the start, or a live message Discord would no longer let the bot edit
+// (an hour old). Its title fits both; the message has no buttons.
 func movedEmbed(v session.View) *discordgo.MessageEmbed {
 	s := v.Session
-	return &discordgo.MessageEmbed{Title: "Started: " + RoutineName(s.RoutineName), Color: colorSessionEnded,
+	return &discordgo.MessageEmbed{Title: RoutineName(s.RoutineName) + ": continued below ↓", Color: colorSessionEnded,
 		Description: fmt.Sprintf("The session continues in the message below ↓\nhttps://discord.com/channels/%s/%s/%s",
 			s.GuildID, s.ChannelID, v.MovedTo)}
 }

@@ -163,7 +163,7 @@ func TestSessionStartPingAndMovedLobby(t *testing.T) {
 
 	s := testSession(t, session.Running)
 	embed, comps := SessionMessage(session.View{Session: s, Step: 1, MovedTo: "99"})
-	assertContains(t, messageText(embed, comps), "Started: Floor", "continues in the message below ↓", "https://discord.com/channels/g/c/99")
+	assertContains(t, messageText(embed, comps), `Floor \*flow\*: continued below ↓`, "continues in the message below ↓", "https://discord.com/channels/g/c/99")
 	if len(comps) != 0 {
 		t.Errorf("the old lobby keeps buttons: %v", comps)
 	}
