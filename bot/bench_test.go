@@ -41,8 +41,8 @@ func BenchmarkRouteInteraction(b *testing.B) {
 		return nil
 	}
 	ic := &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand, GuildID: "1", ChannelID: "2",
-		AuthorizingIntegrationOwners: map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationGuildInstall: "1"},
+		Type: discordgo.InteractionApplicationCommand, GuildID: "1", ChannelID: "2", AuthorizingIntegrationOwners: map[discordgo.ApplicationIntegrationType]string{
+			discordgo.ApplicationIntegrationGuildInstall: "1"},
 		Member: &discordgo.Member{User: &discordgo.User{ID: "3", Username: "sam"}},
 		Data: discordgo.ApplicationCommandInteractionData{Name: "echo", Options: []*discordgo.ApplicationCommandInteractionDataOption{
 			{Name: "text", Type: discordgo.ApplicationCommandOptionString, Value: "hello @everyone"},

@@ -176,7 +176,7 @@ func TestInThreadAsksDiscordOnlyWhenTheAnswerMatters(t *testing.T) {
 			i := fake.SlashCommand(ctx, "session")
 			i.AppPermissions = tt.perms // as sent, 0 included
 			before := len(fake.Calls())
-			if got := b.inThread(i); got != tt.want {
+			if got := b.inThread(context.Background(), i); got != tt.want {
 				t.Fatalf("inThread = %v, want %v", got, tt.want)
 			}
 			if got := len(fake.Calls()) - before; got != tt.lookups {

@@ -28,8 +28,8 @@ const (
 // lives: an answer later than that could not be delivered anyway.
 const handlerDeadline = 14 * time.Minute
 
-// threadLookupBudget bounds asking Discord whether a channel is a thread, which happens
-// before the handler runs and so inside the 3 s answer window.
+// threadLookupBudget bounds asking Discord whether a channel is a thread; the handler
+// waits for the answer, and the interaction is deferred meanwhile if need be.
 const threadLookupBudget = time.Second
 
 // autocompleteBudget keeps autocomplete inside Discord's 3 s deadline with room
@@ -71,12 +71,12 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 // Discord sends with an interaction, so the channel is asked of Discord, and only when the
 // answer changes what the bot may post: app_permissions hold one of the two, not both. A
 // failed lookup counts as a plain channel; posting then reports its own failure.
-func (b *Bot) inThread(i *discordgo.Interaction) bool {
+func (b *Bot) inThread(ctx context.Context, i *discordgo.Interaction) bool {
 	const both = discordgo.PermissionSendMessages | discordgo.PermissionSendMessagesInThreads
 	if i.GuildID == "" || i.AppPermissions&both == 0 || i.AppPermissions&both == both {
 		return false
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), threadLookupBudget)
+	ctx, cancel := context.WithTimeout(ctx, threadLookupBudget)
 	defer cancel()
 	ch, err := b.session.Channel(i.ChannelID, discordgo.WithContext(ctx))
 	if err != nil {
@@ -84,6 +84,15 @@ func (b *Bot) inThread(i *discordgo.Interaction) bool {
 		return false
 	}
 	return ch.IsThread()
+}
+
+// knowingThread sets req.InThread before handle runs, inside the handler's goroutine so
+// that a slow lookup is covered by the deferral.
+func (b *Bot) knowingThread(i *discordgo.Interaction, handle commands.Handler) commands.Handler {
+	return func(ctx context.Context, req *commands.Request) (*commands.Reply, error) {
+		req.InThread = b.inThread(ctx, i)
+		return handle(ctx, req)
+	}
 }
 
 // refusalWhileClosing answers an interaction that arrives while the bot shuts down:
@@ -116,8 +125,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	req := b.request(i)
 	req.Subcommand, req.Options, _ = flattenOptions(data.Options)
 	req.Resolved = data.Resolved
-	req.InThread = b.inThread(i)
-	handle, private := cmd.Handle, cmd.Private
+	handle, private := b.knowingThread(i, cmd.Handle), cmd.Private
 	if mayNotPost(i) {
 		handle, private = whisper(handle), true
 	}
@@ -347,8 +355,7 @@ func (b *Bot) send(i *discordgo.Interaction, resp *discordgo.InteractionResponse
 
 // request fills the fields every kind of interaction shares.
 func (b *Bot) request(i *discordgo.Interaction) *commands.Request {
-	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Received: b.opts.Now(), BotPermissions: i.AppPermissions,
-		Installed: installedHere(i)}
+	req := &commands.Request{GuildID: i.GuildID, ChannelID: i.ChannelID, Received: b.opts.Now(), BotPermissions: i.AppPermissions}
 	user := i.User
 	if i.Member != nil {
 		user = i.Member.User

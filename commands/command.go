@@ -108,10 +108,6 @@ type Request struct {
 	Resolved *discordgo.ApplicationCommandInteractionDataResolved
 	// BotPermissions are the bot's own permissions in the channel (app_permissions).
 	BotPermissions int64
-	// Installed reports whether the app is installed in GuildID (authorizing_integration_owners
-	// names that server); false outside servers, and in a server where only a member
-	// installed the app, so that the bot is not there to post.
-	Installed bool
 	// InThread reports whether ChannelID is a thread, where posting takes Send Messages in
 	// Threads instead of Send Messages.
 	InThread bool
