@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -218,12 +219,14 @@ const bareUpsertSQL = `INSERT INTO %s
 		zone = excluded.zone, updated_at = excluded.updated_at`
 
 // bareUpsert upserts one log row for each member on the day of at into table, in one
-// transaction through one prepared statement, and returns how long that took: the floor
-// that crediting the same members is measured against. Settle the database first.
-func bareUpsert(b *testing.B, db *DB, table string, members []string, at time.Time) time.Duration {
+// transaction through one prepared statement, and returns how long that took and the CPU
+// time the process spent meanwhile: the floor that crediting the same members is measured
+// against. Settle the database first.
+func bareUpsert(b *testing.B, db *DB, table string, members []string, at time.Time) (elapsed, cpu time.Duration) {
 	b.Helper()
 	ctx := context.Background()
 	day, stamp := at.UTC().Format(time.DateOnly), at.UTC().Format(time.RFC3339Nano)
+	cpuStart := cpuTime(b)
 	start := time.Now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(bareUpsertSQL, table))
@@ -241,7 +244,18 @@ func bareUpsert(b *testing.B, db *DB, table string, members []string, at time.Ti
 	if err != nil {
 		b.Fatal(err)
 	}
-	return time.Since(start)
+	return time.Since(start), cpuTime(b) - cpuStart
+}
+
+// cpuTime is the CPU time, user and system, the process has spent so far. Other processes
+// on the machine slow a benchmark's clock but barely move it, so ratios of CPU times
+// compare code where ratios of times can drift with the machine's load.
+func cpuTime(b *testing.B) time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkBareUpsert1000 is the floor of crediting a session of 1,000: the log rows of
@@ -259,7 +273,7 @@ func BenchmarkBareUpsert1000(b *testing.B) {
 				at = at.AddDate(0, 0, 1)
 				settle(b, db)
 				b.StartTimer()
-				bareUpsert(b, db, table, members, at)
+				_, _ = bareUpsert(b, db, table, members, at)
 				b.StopTimer()
 				pages += walPages(b, db)
 				b.StartTimer()
@@ -319,14 +333,18 @@ func bareName(table string) string {
 // bare-log-ns/op and bare-empty-ns/op and the crediting time as a multiple of each as
 // x-log and x-empty: the issue's budget is a multiple of at most 4, and measuring all in
 // the same run and database keeps the machine's speed out of the ratios. It also reports
-// the WAL pages the operation and the bare log upsert wrote (see walPages).
+// the WAL pages the operation and the bare log upsert wrote (see walPages), and the ratio
+// of their CPU times as x-log-cpu (see cpuTime).
 type bareRatio struct {
 	db           *DB
 	members      []string
 	total        map[string]time.Duration
 	n            int
 	bareLogPages int
+	bareLogCPU   time.Duration
 	ops, opPages int
+	// opStart is the CPU time when the timed op began; opCPU sums the ops' CPU times.
+	opStart, opCPU time.Duration
 }
 
 func newBareRatio(db *DB) *bareRatio {
@@ -338,18 +356,22 @@ func newBareRatio(db *DB) *bareRatio {
 func (r *bareRatio) measure(b *testing.B, at time.Time) {
 	for _, table := range []string{bareLog, bareEmpty} {
 		settle(b, r.db)
-		r.total[table] += bareUpsert(b, r.db, table, r.members, at)
+		elapsed, cpu := bareUpsert(b, r.db, table, r.members, at)
+		r.total[table] += elapsed
 		if table == bareLog {
 			r.bareLogPages += walPages(b, r.db)
+			r.bareLogCPU += cpu
 		}
 	}
 	r.n++
 	settle(b, r.db)
+	r.opStart = cpuTime(b)
 }
 
 // done counts one timed operation, just ended, and the pages it wrote.
 func (r *bareRatio) done(b *testing.B) {
 	b.StopTimer()
+	r.opCPU += cpuTime(b) - r.opStart
 	r.ops++
 	r.opPages += walPages(b, r.db)
 	b.StartTimer()
@@ -366,6 +388,7 @@ func (r *bareRatio) report(b *testing.B) {
 		b.ReportMetric(bare, "bare-"+bareName(table)+"-ns/op")
 		b.ReportMetric(perOp/bare, "x-"+bareName(table))
 	}
+	b.ReportMetric(float64(r.opCPU)/float64(r.ops)/(float64(r.bareLogCPU)/float64(r.n)), "x-log-cpu")
 	b.ReportMetric(float64(r.opPages)/float64(r.ops), "wal-pages/op")
 	b.ReportMetric(float64(r.bareLogPages)/float64(r.n), "bare-log-wal-pages/op")
 }

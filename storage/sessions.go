@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -350,20 +351,79 @@ func writeState(ctx context.Context, tx *sql.Tx, s *session.Session) error {
 	return replaceParticipants(ctx, tx, s)
 }
 
-// replaceParticipants rewrites the session's participant rows: lists are short, and
-// rewriting keeps the stored order equal to the session's.
+// replaceParticipants makes the session's participant rows those of s, in its order. It
+// reads the stored rows once and writes only those that differ: the list is stored again
+// at every save and at the finish, mostly unchanged, and a session may have a thousand
+// participants, so rewriting them all cost as much as the rest of the finish.
 func replaceParticipants(ctx context.Context, tx *sql.Tx, s *session.Session) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM session_participants WHERE session_id = ?`, s.ID); err != nil {
+	stored := map[string][]any{}
+	err := eachRow(ctx, tx, `SELECT user_id, seq, name, joined_at, left_at, joined_step, joined_active_ns
+		FROM session_participants WHERE session_id = ?`, []any{s.ID}, func(r *sql.Rows) error {
+		var id string
+		row := make([]any, 6) // as stored, so that a row of the wrong type counts as changed
+		if err := r.Scan(&id, &row[0], &row[1], &row[2], &row[3], &row[4], &row[5]); err != nil {
+			return err
+		}
+		stored[id] = row
+		return nil
+	})
+	if err != nil {
 		return err
 	}
+	ids := make([]string, len(s.Participants))
 	for i, p := range s.Participants {
+		ids[i] = p.UserID
+		row := participantRow(i, p)
+		if old, ok := stored[p.UserID]; ok && sameRow(old, row) {
+			delete(stored, p.UserID)
+			continue
+		}
+		delete(stored, p.UserID)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO session_participants
-			(session_id, seq, user_id, name, joined_at, left_at, joined_step, joined_active_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, i, p.UserID, p.Name, encodeTime(p.JoinedAt), encodeTime(p.LeftAt), p.JoinedStep, int64(p.JoinedActive)); err != nil {
+			(session_id, user_id, seq, name, joined_at, left_at, joined_step, joined_active_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (session_id, user_id) DO UPDATE SET seq = excluded.seq, name = excluded.name,
+				joined_at = excluded.joined_at, left_at = excluded.left_at, joined_step = excluded.joined_step,
+				joined_active_ns = excluded.joined_active_ns`,
+			append([]any{s.ID, p.UserID}, row...)...); err != nil {
 			return fmt.Errorf("participant %s: %w", p.UserID, err)
 		}
 	}
-	return nil
+	if len(stored) == 0 { // nobody left the list
+		return nil
+	}
+	listed, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM session_participants
+		WHERE session_id = ? AND user_id NOT IN (SELECT value FROM json_each(?))`, s.ID, string(listed))
+	return err
+}
+
+// participantRow is the stored form of participant p at position seq: the columns after
+// user_id, in replaceParticipants's order, with NULL as nil.
+func participantRow(seq int, p session.Participant) []any {
+	row := []any{int64(seq), p.Name, nil, nil, int64(p.JoinedStep), int64(p.JoinedActive)}
+	for i, t := range []time.Time{p.JoinedAt, p.LeftAt} {
+		if v := encodeTime(t); v.Valid {
+			row[2+i] = v.String
+		}
+	}
+	return row
+}
+
+// sameRow reports whether a row as scanned equals a participantRow: same types, same
+// values (text may scan as bytes).
+func sameRow(stored, want []any) bool {
+	for i, v := range stored {
+		if b, ok := v.([]byte); ok {
+			v = string(b)
+		}
+		if v != want[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func participants(ctx context.Context, tx *sql.Tx, sessionID int64) ([]session.Participant, error) {
