@@ -117,6 +117,7 @@ func New(opts Options) (*Bot, error) {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway resumed") })
 	s.AddHandler(b.onDisconnect)
+	b.watchGateway(s)
 	return b, nil
 }
 
@@ -218,6 +219,9 @@ func explainConnectError(err error) error {
 	var restErr *discordgo.RESTError
 	if errors.As(err, &restErr) && restErr.Response != nil && restErr.Response.StatusCode == http.StatusUnauthorized {
 		return errors.New("Discord refused the bot token (401 Unauthorized): reset it in the Developer Portal and set STRETCHBOT_DISCORD_TOKEN again")
+	}
+	if problem, fatal := gatewayProblem(err); fatal {
+		return problem
 	}
 	return fmt.Errorf("cannot connect to Discord: %w", describeRESTError(err))
 }

@@ -43,6 +43,7 @@ type gateway struct {
 	identifies int
 	resumes    int
 	heartbeats int
+	required   int           // the fewest shards an Identify may name (Options.RequiredShards)
 	changed    chan struct{} // closed and replaced when a shard's live connection changes
 }
 
@@ -76,6 +77,7 @@ func newGateway(s *Server) *gateway {
 		upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 		conns:    map[*gwConn]bool{},
 		shards:   map[int]*shardSession{},
+		required: s.opts.RequiredShards,
 		changed:  make(chan struct{}),
 	}
 }
@@ -199,12 +201,13 @@ func (g *gateway) identify(c *gwConn, data json.RawMessage, version string) {
 	case shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]:
 		closeWith(c, 4010, "Invalid shard.")
 		return
-	case shard[1] < g.s.opts.RequiredShards:
-		closeWith(c, 4011, "Sharding required.")
-		return
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if shard[1] < g.required {
+		closeWith(c, 4011, "Sharding required.")
+		return
+	}
 	g.identifies++
 	sh := &shardSession{id: shard[0], count: shard[1], session: randomHex(16)}
 	if old := g.shards[sh.id]; old != nil && old.live != nil && old.live != c {
@@ -454,6 +457,28 @@ func (s *Server) WaitConnected(timeout time.Duration) error {
 		case <-changed:
 		case <-deadline.C:
 			return fmt.Errorf("fakediscord: no gateway connection within %v", timeout)
+		}
+	}
+}
+
+// RequireShards makes every later Identify that names fewer than n shards end with close
+// 4011, as Discord does once a bot passes 2,500 servers.
+func (s *Server) RequireShards(n int) {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	s.gw.required = n
+}
+
+// InvalidateSessions ends every shard's session as Discord does with op 9 Invalid Session
+// (d: false): the client must identify afresh, and no resume of these sessions succeeds.
+func (s *Server) InvalidateSessions() {
+	g := s.gw
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, sh := range g.shards {
+		sh.session = "" // never matches a resume again
+		if sh.live != nil {
+			_ = sh.live.send(map[string]any{"op": opInvalidSession, "d": false}) // a failed write ends the reader
 		}
 	}
 }
