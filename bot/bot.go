@@ -49,6 +49,14 @@ type Options struct {
 	// Guard tunes the guard every REST request passes (guard.go); zero values take the
 	// defaults, and a nil Guard.Log the bot's Logger.
 	Guard GuardConfig
+	// ShardCount is discord.shard_count: the total number of shards, 0 to ask Discord.
+	ShardCount int
+	// ShardIDs is discord.shard_ids: the shards this process runs (config.ShardIDs reads
+	// it); empty runs them all.
+	ShardIDs string
+	// IdentifyInterval is how long shards of the same rate-limit bucket wait between their
+	// identifies; DefaultIdentifyInterval when zero (tests use a short one).
+	IdentifyInterval time.Duration
 }
 
 // Bot is a connected (or connectable) Discord bot serving a fixed list of commands.
@@ -58,6 +66,11 @@ type Bot struct {
 	router   *router
 	commands []commands.Command
 	log      *slog.Logger
+
+	// shards are the gateway connections this process runs, one per shard; the first is
+	// session, which also makes every REST request.
+	shards []*discordgo.Session
+	plan   ShardPlan
 
 	mu       sync.Mutex
 	closing  bool
@@ -89,6 +102,9 @@ func New(opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.IdentifyInterval == 0 {
+		opts.IdentifyInterval = DefaultIdentifyInterval
+	}
 	s, err := discordgo.New("Bot " + opts.Token)
 	if err != nil {
 		return nil, errors.New("cannot create the Discord session")
@@ -104,21 +120,28 @@ func New(opts Options) (*Bot, error) {
 	b.guard = NewGuard(transport, guardCfg)
 	// The timeout covers the guard's waits too: a request Discord holds back longer fails.
 	s.Client = &http.Client{Transport: b.guard, Timeout: 20 * time.Second}
+	bridgeDiscordgoLogs()
+	b.configure(s)
+	return b, nil
+}
+
+// configure sets up a gateway session of the bot: s is the REST session itself, or a
+// further shard that shares its HTTP client and guard.
+func (b *Bot) configure(s *discordgo.Session) {
 	// The guard waits out 429s itself, a bounded number of times; discordgo would resend
 	// without limit, and at once when the answer has no retry_after.
 	s.ShouldRetryOnRateLimit = false
-	// Interactions carry the member, so no privileged intent is needed, and the bot
-	// reads no messages: Guilds is the smallest useful set.
-	s.Identify.Intents = discordgo.IntentsGuilds
+	// Interactions reach a bot without any intent, and the bot reads no gateway event but
+	// them (channels and threads it asks for over REST), so it asks for none.
+	s.Identify.Intents = discordgo.IntentsNone
 	s.LogLevel = discordgo.LogWarning
 	s.StateEnabled = false
-	bridgeDiscordgoLogs()
-
 	s.AddHandler(b.onInteraction)
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway resumed") })
+	s.AddHandler(func(s *discordgo.Session, _ *discordgo.Resumed) {
+		b.log.Info("gateway resumed", slog.Int("shard", s.ShardID))
+	})
 	s.AddHandler(b.onDisconnect)
 	b.watchGateway(s)
-	return b, nil
 }
 
 // onDisconnect logs a dropped gateway; discordgo reconnects and resumes by itself.
@@ -139,14 +162,15 @@ func (b *Bot) Open(ctx context.Context, cmds []commands.Command) error {
 		return err
 	}
 	b.router, b.commands = r, cmds
-	if err := b.session.Open(); err != nil {
-		return explainConnectError(err)
+	if err := b.openShards(ctx); err != nil {
+		b.closeShards()
+		return err
 	}
 	b.session.State.RLock()
 	ready := b.session.State.Ready
 	b.session.State.RUnlock()
 	if ready.User == nil {
-		b.session.Close()
+		b.closeShards()
 		return errors.New("connected to Discord but got no READY: check discord.api_url")
 	}
 	b.appID = ready.User.ID
@@ -154,7 +178,7 @@ func (b *Bot) Open(ctx context.Context, cmds []commands.Command) error {
 		b.appID = ready.Application.ID
 	}
 	if err := b.register(ctx); err != nil {
-		b.session.Close()
+		b.closeShards()
 		return err
 	}
 	b.log.Info("connected", slog.String("bot", ready.User.Username), slog.String("invite_url", InviteURL(b.appID)))
@@ -201,7 +225,7 @@ func (b *Bot) Close(ctx context.Context) error {
 	case <-ctx.Done():
 		b.log.Warn("shutdown: gave up waiting for handlers in flight")
 	}
-	return b.session.Close()
+	return b.closeShards()
 }
 
 // begin registers an interaction as in flight; it returns false once closing.

@@ -28,6 +28,8 @@ type Options struct {
 	// Clock is every reading of the time and the session engine's timers; clock.Real()
 	// when nil. Tests pass a fake to run a routine in milliseconds and to move days on.
 	Clock clock.Clock
+	// IdentifyInterval overrides the 5 s between shards' identifies (tests shorten it).
+	IdentifyInterval time.Duration
 }
 
 // App is a started bot and everything it owns.
@@ -59,28 +61,39 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		return nil, err
 	}
 	b, err := bot.New(bot.Options{
-		Token:      cfg.Discord.Token.Reveal(),
-		APIURL:     cfg.Discord.APIURL,
-		GuildID:    cfg.Discord.GuildID,
-		Logger:     opts.Logger,
-		Now:        opts.Clock.Now,
-		DeferAfter: opts.DeferAfter,
-		Transport:  opts.Transport,
+		Token:            cfg.Discord.Token.Reveal(),
+		APIURL:           cfg.Discord.APIURL,
+		GuildID:          cfg.Discord.GuildID,
+		Logger:           opts.Logger,
+		Now:              opts.Clock.Now,
+		DeferAfter:       opts.DeferAfter,
+		Transport:        opts.Transport,
+		ShardCount:       cfg.Discord.ShardCount,
+		ShardIDs:         cfg.Discord.ShardIDs,
+		IdentifyInterval: opts.IdentifyInterval,
 	})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	// The process runs the guilds of its shards only: their interactions reach it, and it
+	// runs their sessions and due work, so processes with disjoint shards share a database.
+	plan, err := b.PlanShards(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	scope := jobs.Scope{Shards: plan.Count, IDs: plan.IDs}
 	// One Messenger for every write the bot starts itself: one limiter paces them all.
 	messenger := b.NewMessenger()
-	scheduler, err := jobs.New(jobs.Config{Store: db, Clock: opts.Clock, Log: opts.Logger})
+	scheduler, err := jobs.New(jobs.Config{Store: db, Clock: opts.Clock, Log: opts.Logger, Scope: scope})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	sessions := session.New(session.Config{PrepGap: cfg.Session.PrepGap, LeadIn: cfg.Session.PrepGap,
 		LateCutoff: cfg.Session.LateCutoff, Logger: opts.Logger, Watcher: commands.ScheduleWatcher(scheduler, opts.Clock.Now, opts.Logger),
-		Alarms: sessionAlarms{scheduler}},
+		Alarms: sessionAlarms{scheduler}, Owns: scope.Owns},
 		db, bot.NewSessionPoster(messenger), opts.Clock)
 	dms := commands.NewDMMemory(messenger, db, opts.Clock.Now, opts.Logger)
 	deps := commands.Deps{

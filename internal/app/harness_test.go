@@ -69,7 +69,13 @@ func withConfig(change func(*config.Config)) harnessOption {
 // printed if the test failed. It starts no bot: see startHarness.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	fake, err := fakediscord.Start(fakediscord.Options{})
+	return newHarnessWith(t, fakediscord.Options{})
+}
+
+// newHarnessWith is newHarness with a fake Discord set up by opts (shards, say).
+func newHarnessWith(t *testing.T, opts fakediscord.Options) *harness {
+	t.Helper()
+	fake, err := fakediscord.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

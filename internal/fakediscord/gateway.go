@@ -44,6 +44,7 @@ type gateway struct {
 	resumes    int
 	heartbeats int
 	required   int           // the fewest shards an Identify may name (Options.RequiredShards)
+	intents    []int64       // the intents of each accepted Identify, in order
 	changed    chan struct{} // closed and replaced when a shard's live connection changes
 }
 
@@ -186,8 +187,9 @@ func (g *gateway) handle(c *gwConn, msg []byte, version string) {
 // shards with 4011, as Discord does.
 func (g *gateway) identify(c *gwConn, data json.RawMessage, version string) {
 	var id struct {
-		Token string  `json:"token"`
-		Shard *[2]int `json:"shard"`
+		Token   string  `json:"token"`
+		Shard   *[2]int `json:"shard"`
+		Intents int64   `json:"intents"`
 	}
 	if json.Unmarshal(data, &id) != nil || id.Token == "" {
 		closeWith(c, 4004, "Authentication failed.")
@@ -209,6 +211,7 @@ func (g *gateway) identify(c *gwConn, data json.RawMessage, version string) {
 		return
 	}
 	g.identifies++
+	g.intents = append(g.intents, id.Intents)
 	sh := &shardSession{id: shard[0], count: shard[1], session: randomHex(16)}
 	if old := g.shards[sh.id]; old != nil && old.live != nil && old.live != c {
 		_ = old.live.ws.Close() // Discord ends the old session's connection too.
@@ -481,6 +484,13 @@ func (s *Server) InvalidateSessions() {
 			_ = sh.live.send(map[string]any{"op": opInvalidSession, "d": false}) // a failed write ends the reader
 		}
 	}
+}
+
+// IdentifyIntents returns the gateway intents each accepted Identify asked for, in order.
+func (s *Server) IdentifyIntents() []int64 {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return slices.Clone(s.gw.intents)
 }
 
 // Identifies returns how many Identify (op 2) frames started a session.
