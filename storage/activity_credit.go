@@ -168,7 +168,7 @@ func (c *creditor) credit(ctx context.Context, m *memberState, credit ActivityCr
 	if err := c.w.log(ctx, m.row.UserID, entry, sessions, solo, seconds, loc.String()); err != nil {
 		return Credited{}, err
 	}
-	before := m.row.Summary.TotalDays
+	before, best := m.row.Summary.TotalDays, m.row.Summary.Best
 	if m.row.Summary.Apply(entry, rules) {
 		m.row.Sessions += sessions
 		m.row.Seconds += seconds
@@ -176,7 +176,7 @@ func (c *creditor) credit(ctx context.Context, m *memberState, credit ActivityCr
 		return Credited{}, err
 	}
 	m.row.Name, m.row.LastZone, m.row.exists = credit.Name, loc.String(), true
-	if err := c.w.save(ctx, m.row); err != nil {
+	if err := c.w.save(ctx, m.row, m.row.Summary.Best != best); err != nil {
 		return Credited{}, err
 	}
 	return Credited{UserID: m.row.UserID, Credit: entry, NewDay: m.row.Summary.TotalDays > before, Recorded: true,
@@ -197,11 +197,13 @@ func (a ActivityCredit) counts() (sessions, solo int, seconds int64) {
 	return 1, 0, seconds
 }
 
-// creditWriter holds the two statements every credit runs, prepared once per batch: a
+// creditWriter holds the statements every credit runs, prepared once per batch: a
 // session credits up to thousands of members in one transaction.
 type creditWriter struct {
 	logStmt, saveStmt *sql.Stmt
-	guildID, stamp    string
+	// update[bestChanged] updates a stored row; see save.
+	update         [2]*sql.Stmt
+	guildID, stamp string
 }
 
 func prepareCreditWriter(ctx context.Context, tx *sql.Tx, guildID string, at time.Time) (*creditWriter, error) {
@@ -215,12 +217,17 @@ func prepareCreditWriter(ctx context.Context, tx *sql.Tx, guildID string, at tim
 	if err != nil {
 		return nil, err
 	}
-	saveStmt, err := tx.PrepareContext(ctx, saveSummarySQL)
-	if err != nil {
-		logStmt.Close()
-		return nil, err
+	w := &creditWriter{logStmt: logStmt, guildID: guildID, stamp: at.UTC().Format(time.RFC3339Nano)}
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{{&w.saveStmt, saveSummarySQL}, {&w.update[0], updateSummarySQL(false)}, {&w.update[1], updateSummarySQL(true)}} {
+		if *p.stmt, err = tx.PrepareContext(ctx, p.query); err != nil {
+			w.close()
+			return nil, err
+		}
 	}
-	return &creditWriter{logStmt: logStmt, saveStmt: saveStmt, guildID: guildID, stamp: at.UTC().Format(time.RFC3339Nano)}, nil
+	return w, nil
 }
 
 func (w *creditWriter) log(ctx context.Context, userID string, c streak.Credit, sessions, solo int, seconds int64, zone string) error {
@@ -228,12 +235,33 @@ func (w *creditWriter) log(ctx context.Context, userID string, c streak.Credit, 
 	return err
 }
 
-func (w *creditWriter) save(ctx context.Context, row summaryRow) error {
-	_, err := w.saveStmt.ExecContext(ctx, row.args(w.guildID)...)
+// save stores the member's summary row; bestChanged says whether its best differs from
+// the stored row's. Nearly every credited member has a row already, so it updates first
+// and inserts only when nothing was updated: an upsert of a stored row pays for a failed
+// insert before its update. An update that leaves best out leaves its leaderboard index
+// alone, and most credits do not beat the member's best.
+func (w *creditWriter) save(ctx context.Context, row summaryRow, bestChanged bool) error {
+	args := row.args(w.guildID)
+	update := w.update[0]
+	if bestChanged {
+		update = w.update[1]
+	}
+	res, err := update.ExecContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	_, err = w.saveStmt.ExecContext(ctx, args...)
 	return err
 }
 
+// close closes the statements prepared so far.
 func (w *creditWriter) close() {
-	w.logStmt.Close()
-	w.saveStmt.Close()
+	for _, stmt := range []*sql.Stmt{w.logStmt, w.saveStmt, w.update[0], w.update[1]} {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}
 }

@@ -44,7 +44,20 @@ const saveSummarySQL = `INSERT INTO member_streaks (guild_id, user_id, name, las
 		total_sessions = excluded.total_sessions, total_seconds = excluded.total_seconds, total_minutes = excluded.total_minutes,
 		last_zone = excluded.last_zone`
 
-// args are saveSummarySQL's parameters.
+// updateSummarySQL updates a stored summaryRow; its parameters are summaryRow.args, by
+// number. Without withBest it leaves the stored best as it is (SQLite then leaves the
+// best leaderboard's index alone): for rows whose best did not change.
+func updateSummarySQL(withBest bool) string {
+	best := ""
+	if withBest {
+		best = "best = ?6, "
+	}
+	return `UPDATE member_streaks SET name = ?3, last_day = ?4, run = ?5, ` + best + `total_days = ?7,
+		freezes_held = ?8, frozen_days = ?9, total_sessions = ?10, total_seconds = ?11, total_minutes = ?12, last_zone = ?13
+	WHERE guild_id = ?1 AND user_id = ?2`
+}
+
+// args are saveSummarySQL's and updateSummarySQL's parameters.
 func (r summaryRow) args(guildID string) []any {
 	return append([]any{guildID, r.UserID, r.Name}, r.stateArgs()...)
 }
