@@ -152,14 +152,7 @@ func (m *Messenger) dmPause(ctx context.Context) error {
 	if wait <= 0 {
 		return nil
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleepContext(ctx, wait)
 }
 
 // DMClosed reports whether the Messenger remembers userID's DMs as closed.

@@ -153,6 +153,7 @@ func NewGuard(next http.RoundTripper, cfg GuardConfig) *Guard {
 	return g
 }
 
+// sleepContext waits d, or until ctx ends (then it returns ctx's error).
 func sleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -70,7 +70,7 @@ func (b *Bot) openShards(ctx context.Context) error {
 		}
 		s.ShardID, s.ShardCount = id, plan.Count
 		if r := id / plan.MaxConcurrency; round >= 0 && r != round {
-			if err := sleepCtx(ctx, b.opts.IdentifyInterval); err != nil {
+			if err := sleepContext(ctx, b.opts.IdentifyInterval); err != nil {
 				return err
 			}
 		}
@@ -106,16 +106,4 @@ func (b *Bot) closeShards() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// sleepCtx waits d, or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
