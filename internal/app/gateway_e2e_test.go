@@ -65,3 +65,24 @@ func TestFatalCloseWhileRunningEndsRun(t *testing.T) {
 		t.Errorf("%d identifies accepted; want only the first", n)
 	}
 }
+
+// TestReconnectRequestIsResumed: Discord's op 7 Reconnect makes the bot close (with 1012,
+// which keeps the session), reconnect and resume; it answers commands afterwards.
+func TestReconnectRequestIsResumed(t *testing.T) {
+	h := startHarness(t)
+	resumes := h.fake.Resumes()
+	h.fake.RequestReconnect()
+	deadline := time.Now().Add(waitLimit)
+	for h.fake.Resumes() == resumes || !h.fake.Connected() {
+		if time.Now().After(deadline) {
+			t.Fatal("the bot did not resume after op 7")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := h.fake.Identifies(); n != 1 {
+		t.Errorf("%d identifies; want the first only (a resume, not a new session)", n)
+	}
+	if a := h.slash(alice, "streak"); a.text() == "" {
+		t.Error("no answer after the reconnect")
+	}
+}

@@ -18,6 +18,7 @@ const (
 	opHeartbeat      = 1
 	opIdentify       = 2
 	opResume         = 6
+	opReconnect      = 7
 	opInvalidSession = 9
 	opHello          = 10
 	opHeartbeatAck   = 11
@@ -103,9 +104,27 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 	for {
 		_, msg, err := ws.ReadMessage()
 		if err != nil {
+			g.closedByClient(c, err)
 			return
 		}
 		g.handle(c, msg, r.URL.Query().Get("v"))
+	}
+}
+
+// closedByClient ends the session of a connection the client closed with 1000 or 1001:
+// Discord invalidates the session then, so a later Resume of it is refused (gateway.mdx,
+// "Disconnecting"). Any other close, or a lost connection, keeps it resumable.
+func (g *gateway) closedByClient(c *gwConn, err error) {
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, sh := range g.shards {
+		if sh.live == c {
+			g.s.logf("fakediscord: gateway: shard %d closed by the client with %v; session %s ended", sh.id, err, sh.session)
+			sh.session = ""
+		}
 	}
 }
 
@@ -470,6 +489,19 @@ func (s *Server) RequireShards(n int) {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
 	s.gw.required = n
+}
+
+// RequestReconnect sends op 7 Reconnect on every live connection, as Discord does before
+// it moves a session: the client should close, reconnect and resume.
+func (s *Server) RequestReconnect() {
+	g := s.gw
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, sh := range g.shards {
+		if sh.live != nil {
+			_ = sh.live.send(map[string]any{"op": opReconnect, "d": nil}) // a failed write ends the reader
+		}
+	}
 }
 
 // InvalidateSessions ends every shard's session as Discord does with op 9 Invalid Session

@@ -90,15 +90,7 @@ func TestIdentifyRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := start(t, tt.opts)
-			ws, _, err := websocket.DefaultDialer.Dial(srv.GatewayURL()+"/?v=10&encoding=json", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ws.Close()
-			if _, _, err := ws.ReadMessage(); err != nil { // Hello
-				t.Fatal(err)
-			}
+			ws := dialGateway(t, start(t, tt.opts))
 			identify := map[string]any{"token": "Bot test-token-not-real", "intents": 0, "properties": map[string]string{}}
 			if tt.shard == "no-token" {
 				delete(identify, "token")
@@ -108,12 +100,71 @@ func TestIdentifyRefusals(t *testing.T) {
 			if err := ws.WriteJSON(map[string]any{"op": opIdentify, "d": identify}); err != nil {
 				t.Fatal(err)
 			}
-			_ = ws.SetReadDeadline(time.Now().Add(wait))
-			_, _, err = ws.ReadMessage()
+			_, _, err := ws.ReadMessage()
 			var closed *websocket.CloseError
 			if !errors.As(err, &closed) || closed.Code != tt.code {
 				t.Fatalf("after identify: %v; want close code %d", err, tt.code)
 			}
 		})
 	}
+}
+
+// TestClientCloseWith1000EndsTheSession: a client that closes with 1000 cannot resume that
+// session; one that closes with another code (discordgo answers op 7 with 1012) can.
+func TestClientCloseWith1000EndsTheSession(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		code       int
+		wantResume bool
+	}{{websocket.CloseNormalClosure, false}, {websocket.CloseGoingAway, false}, {websocket.CloseServiceRestart, true}, {4000, true}} {
+		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+			srv := start(t, Options{})
+			ws := dialGateway(t, srv)
+			if err := ws.WriteJSON(map[string]any{"op": opIdentify, "d": map[string]any{"token": "Bot test-token-not-real"}}); err != nil {
+				t.Fatal(err)
+			}
+			var ready struct {
+				D struct {
+					SessionID string `json:"session_id"`
+				} `json:"d"`
+			}
+			if err := ws.ReadJSON(&ready); err != nil || ready.D.SessionID == "" {
+				t.Fatalf("READY: %+v, %v", ready, err)
+			}
+			_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(tt.code, ""), time.Now().Add(wait))
+			ws.Close()
+			eventually(t, "the fake sees the close", func() bool { return !srv.Connected() })
+
+			again := dialGateway(t, srv)
+			if err := again.WriteJSON(map[string]any{"op": opResume, "d": map[string]any{"token": "Bot test-token-not-real",
+				"session_id": ready.D.SessionID, "seq": 1}}); err != nil {
+				t.Fatal(err)
+			}
+			var answer struct {
+				Op int    `json:"op"`
+				T  string `json:"t"`
+			}
+			if err := again.ReadJSON(&answer); err != nil {
+				t.Fatal(err)
+			}
+			if resumed := answer.T == "RESUMED"; resumed != tt.wantResume {
+				t.Errorf("after a close with %d: answer op %d %q; want resumed %v", tt.code, answer.Op, answer.T, tt.wantResume)
+			}
+		})
+	}
+}
+
+// dialGateway connects a raw websocket client to the fake and reads its Hello.
+func dialGateway(t *testing.T, srv *Server) *websocket.Conn {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(srv.GatewayURL()+"/?v=10&encoding=json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	_ = ws.SetReadDeadline(time.Now().Add(wait))
+	if _, _, err := ws.ReadMessage(); err != nil { // Hello
+		t.Fatal(err)
+	}
+	return ws
 }
