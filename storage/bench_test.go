@@ -299,7 +299,8 @@ func BenchmarkBareUpsert1000(b *testing.B) {
 // outside its time alike; walPages then counts what it wrote.
 func settle(b *testing.B, db *DB) {
 	b.Helper()
-	for range 100 {
+	deadline := time.Now().Add(30 * time.Second) // a slow disk may take seconds; a stuck one never ends
+	for {
 		var busy, frames, done int
 		err := db.write.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
 		if err != nil {
@@ -308,9 +309,11 @@ func settle(b *testing.B, db *DB) {
 		if busy == 0 && frames == 0 {
 			return
 		}
+		if time.Now().After(deadline) {
+			b.Fatalf("the WAL (%d pages) did not checkpoint completely in 30 s", frames)
+		}
 		time.Sleep(time.Millisecond) // the background checkpoint holds the lock: let it end
 	}
-	b.Fatal("the WAL did not checkpoint completely after 100 attempts")
 }
 
 // walPages is the number of pages in the WAL: after settle and one transaction, the pages
