@@ -250,11 +250,22 @@ func (b *Bot) reply(i *discordgo.Interaction, isComponent bool, o outcome) {
 	if stale {
 		// A newer state is already shown or on its way: only acknowledge the click.
 		err = b.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		b.logAcknowledgedOnly(i)
 	}
 	if err != nil {
 		b.log.Error("answering the interaction failed", b.attrs(i, err)...)
 	}
 	b.followUp(i, r.FollowUp)
+}
+
+// acknowledgedOnly is logged (at debug) for a click whose answer ends at its type-6
+// acknowledgement, because a newer state of its message is shown or on its way: nothing
+// else answers it, which a reader of the log (or a test) could not otherwise tell from a
+// deferral whose edit is still coming.
+const acknowledgedOnly = "click acknowledged only: a newer state is shown or on its way"
+
+func (b *Bot) logAcknowledgedOnly(i *discordgo.Interaction) {
+	b.log.Debug(acknowledgedOnly, slog.String("interaction", i.ID))
 }
 
 // claimed sends an update under its claim on the message it replaces (Reply.Claim): an
@@ -291,10 +302,14 @@ func (b *Bot) replyAfterDefer(i *discordgo.Interaction, isComponent, deferredEph
 	switch {
 	case isComponent && r.Update:
 		// The click was acknowledged; a stale update is simply not sent.
-		err, _ = claimed(r, func() error {
+		var stale bool
+		err, stale = claimed(r, func() error {
 			_, err := b.session.InteractionResponseEdit(i, webhookEdit(r))
 			return err
 		})
+		if stale {
+			b.logAcknowledgedOnly(i)
+		}
 	case !isComponent && r.Ephemeral == deferredEphemeral:
 		_, err = b.session.InteractionResponseEdit(i, webhookEdit(r))
 	default:
