@@ -9,6 +9,7 @@ import (
 // ChannelName is the name of a server channel, from the gateway's cache when it holds the
 // channel, else asked of Discord (paced and retried like the bot's other requests).
 func (m *Messenger) ChannelName(ctx context.Context, channelID string) (string, error) {
+	ctx = asInitiative(ctx)
 	if ch, err := m.session.State.Channel(channelID); err == nil {
 		return ch.Name, nil
 	}

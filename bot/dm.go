@@ -65,6 +65,7 @@ func newDMState() *dmState {
 // retried after a backoff, at most dmTooFastRetries times. At most dmInFlight DMs are under
 // way at once; the others wait their turn (or for ctx).
 func (m *Messenger) DM(ctx context.Context, userID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	ctx = asInitiative(ctx) // opening the DM channel too, not only the message
 	if m.DMClosed(userID) {
 		return nil, ErrDMClosed
 	}

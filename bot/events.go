@@ -42,6 +42,7 @@ const (
 // (404, code 10070: deleted by an admin) or already over (completed or canceled); Discord's
 // error, when there was one, stays in the chain.
 func (m *Messenger) CreateEvent(ctx context.Context, guildID string, e guild.Event) (string, error) {
+	ctx = asInitiative(ctx) // the bot writes events on its own: the guard may shed them
 	start, end := e.Start.UTC(), e.End.UTC()
 	// discordgo sends channel_id null for an EXTERNAL event without a channel, as Discord
 	// requires, and leaves out only fields that are optional on create.
@@ -68,6 +69,7 @@ func (m *Messenger) CreateEvent(ctx context.Context, guildID string, e guild.Eve
 // Discord refuses any start in the past, and an unchanged one need not be judged at all.
 // Errors are as CreateEvent describes; an event already over gives guild.ErrEventGone.
 func (m *Messenger) EditEvent(ctx context.Context, guildID, eventID string, e guild.Event) error {
+	ctx = asInitiative(ctx) // the bot writes events on its own: the guard may shed them
 	_, err := m.patchEvent(ctx, guildID, eventID, func(current *discordgo.GuildScheduledEvent) (map[string]any, error) {
 		if err := editable(current.Status); err != nil {
 			return nil, err
@@ -98,6 +100,7 @@ func (m *Messenger) EditEvent(ctx context.Context, guildID, eventID string, e gu
 // set ACTIVE, then COMPLETED: it shows as having taken place, which it did, where canceling
 // would say it did not. An event already completed or canceled gives guild.ErrEventGone.
 func (m *Messenger) CompleteEvent(ctx context.Context, guildID, eventID string) error {
+	ctx = asInitiative(ctx) // the bot writes events on its own: the guard may shed them
 	status := discordgo.GuildScheduledEventStatus(0)
 	// One allowed transition at a time; the longest way, SCHEDULED→ACTIVE→COMPLETED, has two.
 	for range 2 {
@@ -127,6 +130,7 @@ var errEventBegun = errors.New("the scheduled event has begun")
 // place; so an event Discord has already started is deleted instead. An event already
 // completed or canceled gives guild.ErrEventGone.
 func (m *Messenger) CancelEvent(ctx context.Context, guildID, eventID string) error {
+	ctx = asInitiative(ctx) // the bot writes events on its own: the guard may shed them
 	_, err := m.patchEvent(ctx, guildID, eventID, func(current *discordgo.GuildScheduledEvent) (map[string]any, error) {
 		if current.Status == eventActive {
 			return nil, errEventBegun
@@ -144,6 +148,7 @@ func (m *Messenger) CancelEvent(ctx context.Context, guildID, eventID string) er
 
 // DeleteEvent deletes the event. One already deleted gives guild.ErrEventGone.
 func (m *Messenger) DeleteEvent(ctx context.Context, guildID, eventID string) error {
+	ctx = asInitiative(ctx) // the bot writes events on its own: the guard may shed them
 	err := m.eventCall(ctx, func() error {
 		return m.session.GuildScheduledEventDelete(guildID, eventID, discordgo.WithContext(ctx))
 	})
@@ -156,6 +161,7 @@ func (m *Messenger) DeleteEvent(ctx context.Context, guildID, eventID string) er
 // EventInterested returns the IDs of every user interested in the event, in ascending
 // order, reading Discord's pages of 100 one after the other.
 func (m *Messenger) EventInterested(ctx context.Context, guildID, eventID string) ([]string, error) {
+	ctx = asInitiative(ctx) // the bot writes events on its own: the guard may shed them
 	var ids []string
 	after := ""
 	for {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"slices"
@@ -359,5 +360,53 @@ func TestEventWritesWithoutPermission(t *testing.T) {
 	}
 	if got := storedEvent(t, fake); got.Status != discordgo.GuildScheduledEventStatusScheduled || got.ID != id {
 		t.Fatalf("stored %+v", got)
+	}
+}
+
+// TestEveryInitiativeIsShedOverTheBudget: past the guard's budget of refusals, every
+// request the bot makes on its own initiative fails fast with ErrShed, events, DMs and
+// channel lookups included, and none reaches Discord.
+func TestEveryInitiativeIsShedOverTheBudget(t *testing.T) {
+	fake, err := fakediscord.Start(fakediscord.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	b, err := New(Options{Token: "test-token-not-real", APIURL: fake.URL(), Logger: slog.New(slog.DiscardHandler),
+		Guard: GuardConfig{Budget: 2, Floor: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := b.NewMessenger()
+	ctx := context.Background()
+	const guildID = "100000000000000001"
+	fake.DenyEvents(guildID)
+	start := time.Now().Add(time.Hour)
+	event := guild.Event{Name: "Quick", Location: "#stretching", Start: start, End: start.Add(time.Minute)}
+	for range 2 { // two 403s: the budget is spent
+		if _, err := m.CreateEvent(ctx, guildID, event); !errors.Is(err, guild.ErrNoEventPermission) {
+			t.Fatalf("CreateEvent while denied: %v", err)
+		}
+	}
+	before := len(fake.Calls())
+	calls := map[string]func() error{
+		"CreateEvent": func() error { _, err := m.CreateEvent(ctx, guildID, event); return err },
+		"DM": func() error {
+			_, err := m.DM(ctx, "200000000000000001", &discordgo.MessageSend{Content: "Time to move"})
+			return err
+		},
+		"ChannelName": func() error { _, err := m.ChannelName(ctx, "100000000000000002"); return err },
+		"Send": func() error {
+			_, err := m.Send(ctx, "100000000000000002", &discordgo.MessageSend{Content: "hi"})
+			return err
+		},
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, ErrShed) {
+			t.Errorf("%s over the budget: %v, want ErrShed", name, err)
+		}
+	}
+	if n := len(fake.Calls()) - before; n != 0 {
+		t.Errorf("%d requests reached Discord over the budget; want none", n)
 	}
 }
