@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -83,9 +84,34 @@ func (m *Messenger) Edit(ctx context.Context, edit *discordgo.MessageEdit, opts 
 	})
 }
 
+// turnKey marks a context whose next write through the Messenger has its slot already
+// (Turn).
+type turnKey struct{}
+
+// Turn waits for the bot's next write slot under the shared limiter and returns a context
+// whose next write through this Messenger uses that slot instead of waiting again. A
+// caller can so decide what to write after the wait: a session writes the state it has
+// then, not the one it had when it joined the queue, which under load is long past.
+func (m *Messenger) Turn(ctx context.Context) (context.Context, error) {
+	if err := m.limiter.Wait(ctx); err != nil {
+		return ctx, err
+	}
+	slot := &atomic.Bool{}
+	slot.Store(true)
+	return context.WithValue(ctx, turnKey{}, slot), nil
+}
+
+// waitTurn waits for a write slot, unless ctx carries one from Turn not used yet.
+func (m *Messenger) waitTurn(ctx context.Context) error {
+	if slot, ok := ctx.Value(turnKey{}).(*atomic.Bool); ok && slot.Swap(false) {
+		return nil
+	}
+	return m.limiter.Wait(ctx)
+}
+
 func (m *Messenger) do(ctx context.Context, call func() (*discordgo.Message, error)) (*discordgo.Message, error) {
 	for attempt := 0; ; attempt++ {
-		if err := m.limiter.Wait(ctx); err != nil {
+		if err := m.waitTurn(ctx); err != nil {
 			return nil, err
 		}
 		msg, err := call()

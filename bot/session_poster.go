@@ -31,6 +31,14 @@ type messageSender interface {
 	Edit(ctx context.Context, edit *discordgo.MessageEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error)
 }
 
+// turnTaker is a messageSender that can wait for a write slot ahead of the write
+// (Messenger.Turn); senders that cannot simply wait when they write.
+type turnTaker interface {
+	Turn(ctx context.Context) (context.Context, error)
+}
+
+var _ turnTaker = (*Messenger)(nil)
+
 var _ messageSender = (*Messenger)(nil)
 
 // SessionPoster is the session engine's Poster: it renders a View as the whole session
@@ -40,11 +48,23 @@ type SessionPoster struct {
 	sender messageSender
 }
 
-var _ session.Poster = (*SessionPoster)(nil)
+var (
+	_ session.Poster = (*SessionPoster)(nil)
+	_ session.Turner = (*SessionPoster)(nil)
+)
 
 // NewSessionPoster returns a Poster writing through sender, normally Bot.NewMessenger().
 func NewSessionPoster(sender messageSender) *SessionPoster {
 	return &SessionPoster{sender: sender}
+}
+
+// Turn waits for the bot's next write slot (Messenger.Turn), so the engine renders what it
+// writes after the wait (session.Turner). A sender without turns waits when it writes.
+func (p *SessionPoster) Turn(ctx context.Context) (context.Context, error) {
+	if t, ok := p.sender.(turnTaker); ok {
+		return t.Turn(ctx)
+	}
+	return ctx, nil
 }
 
 // Post sends a new session message to channelID and returns its id. A View with Ping

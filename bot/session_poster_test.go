@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"golang.org/x/time/rate"
 
 	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
@@ -180,4 +181,23 @@ const waitForPoster = 15 * time.Second
 // posterView is a session view that renders as one embed without buttons.
 func posterView() session.View {
 	return session.View{Session: session.Session{ID: 1, GuildID: "100000000000000001", ChannelID: "100000000000000002", Status: session.Cancelled}}
+}
+
+// TestTurnHoldsTheSlotForTheNextWrite: a write made with the context Turn returned uses
+// the slot Turn waited for; the write after it waits for a slot of its own.
+func TestTurnHoldsTheSlotForTheNextWrite(t *testing.T) {
+	m, _ := startDMFixture(t)
+	m.limiter = rate.NewLimiter(rate.Every(time.Hour), 1) // one slot now, the next in an hour
+	ctx, err := NewSessionPoster(m).Turn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Send(ctx, "100000000000000002", &discordgo.MessageSend{Content: "step 2"}); err != nil {
+		t.Fatalf("the write with its turn: %v", err)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := m.Send(short, "100000000000000002", &discordgo.MessageSend{Content: "step 3"}); err == nil {
+		t.Error("a second write used the same turn; it must wait for a slot of its own")
+	}
 }

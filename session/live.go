@@ -105,6 +105,17 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 			rt.mu.Unlock()
 			return last
 		}
+		// This goroutine is the writer from here, so a click's reply cannot claim the
+		// message while the write waits for its turn.
+		rt.writing = true
+		rt.mu.Unlock()
+		turnCtx, err := e.turn(ctx)
+		rt.mu.Lock()
+		if err != nil {
+			rt.writing = false
+			rt.mu.Unlock()
+			return err
+		}
 		now := e.nowFor(ctx, rt)
 		v := e.view(rt, now)
 		editID, lobbyID := e.editTarget(rt.s, now), ""
@@ -116,10 +127,10 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 			v.PingRole = rt.pingRole
 		}
 		previous, previousRev := rt.shown, rt.shownRev
-		rt.dirty, rt.writing, rt.shown, rt.shownRev = false, true, rt.key(now), rt.rev
+		rt.dirty, rt.shown, rt.shownRev = false, rt.key(now), rt.rev
 		rt.mu.Unlock()
 
-		newID, err := e.write(ctx, v, editID)
+		newID, err := e.write(turnCtx, v, editID)
 		if err == nil && lobbyID != "" {
 			e.pointToNew(ctx, v, lobbyID, newID)
 		}
@@ -146,6 +157,17 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		}
 		last = err
 	}
+}
+
+// turn waits for the Poster's next write slot when it has turns (Turner), so the write that
+// follows renders the session as it is when the write goes out: under load a write waits
+// behind every other session's, and a state rendered before the wait would be stale when
+// sent. Without turns it returns at once and the write waits as it goes.
+func (e *Engine) turn(ctx context.Context) (context.Context, error) {
+	if t, ok := e.poster.(Turner); ok {
+		return t.Turn(ctx)
+	}
+	return ctx, nil
 }
 
 // pointToNew rewrites the old message oldID (the lobby, or a live message Discord refused to

@@ -93,6 +93,14 @@ type Store interface {
 	LoadSession(ctx context.Context, id int64) (*Session, error)
 }
 
+// Turner is a Poster that can wait for its next write slot before the write is decided: a
+// context from Turn makes the next Post or Edit use the slot without waiting again. The
+// engine renders after the wait, so a write queued behind others shows the session as it
+// is when it goes out, not as it was when it joined the queue.
+type Turner interface {
+	Turn(ctx context.Context) (context.Context, error)
+}
+
 // Alarms wake sessions at their deadlines through Engine.Wake. The app's implementation is
 // the shared durable scheduler (a row per deadline, so a restart re-arms from the table);
 // without Alarms the engine keeps timers on its clock. The engine never cancels an alarm:
