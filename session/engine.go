@@ -82,10 +82,10 @@ func (c Config) withDefaults() Config {
 // timer structs.
 //
 // Writes: at most one Poster write per change. Each session has a dirty flag and at most one
-// writer; the writer renders the state as it is when the write starts, so changes that pile
-// up while a write is queued behind the REST limiter collapse into one write of the latest
-// state instead of a backlog of stale ones. Timing never waits on the Poster: the next
-// deadline is armed before the write starts.
+// writer; the writer takes its turn under the REST limiter first (Turner) and renders the
+// state after it, so changes that pile up while a write is queued collapse into one write
+// of the latest state instead of a backlog of stale ones. Timing never waits on the Poster:
+// the next deadline is armed before the write starts.
 type Engine struct {
 	cfg    Config
 	store  Store
