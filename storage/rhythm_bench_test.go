@@ -163,31 +163,6 @@ func BenchmarkRhythmRestart(b *testing.B) {
 // runs them on the fake clock, each handler reading its row first: jobs fired per second,
 // each a share of a claim, one read and one completing write.
 func BenchmarkRhythmFire(b *testing.B) {
-	ctx := context.Background()
-	for b.Loop() {
-		b.StopTimer()
-		db := openAt(b, filepath.Join(b.TempDir(), "rhythm.db"))
-		fillRhythm(b, db, fixedNow().Add(time.Second), 10*time.Minute)
-		clk := clock.NewFake(fixedNow())
-		s, err := jobs.New(jobs.Config{Store: db, Clock: clk})
-		noErr(b, err)
-		var fired atomic.Int64
-		for kind, h := range rhythmHandlers(db, &fired) {
-			s.Handle(kind, h)
-		}
-		noErr(b, s.Start(ctx))
-		b.StartTimer()
-		began := time.Now()
-		clk.Advance(11 * time.Minute)
-		noErr(b, s.Idle(ctx))
-		elapsed := time.Since(began)
-		b.StopTimer()
-		if fired.Load() != rhythmJobs {
-			b.Fatalf("fired %d of %d", fired.Load(), rhythmJobs)
-		}
-		b.ReportMetric(float64(rhythmJobs)/elapsed.Seconds(), "jobs/s")
-		s.Shutdown(ctx)
-		db.Close()
-		b.StartTimer()
-	}
+	fill := func(db *DB) { fillRhythm(b, db, fixedNow().Add(time.Second), 10*time.Minute) }
+	measureFire(b, fill, rhythmHandlers, rhythmJobs, 11*time.Minute)
 }
