@@ -37,6 +37,24 @@ func checkParentDir(path string) error {
 	return nil
 }
 
+// CheckPath reports, in one sentence naming the fix, why Open would fail to write a
+// database at path: its folder is missing, not a folder or not writable, or the file
+// exists but cannot be opened for writing. It creates nothing that stays: check-config runs
+// it before anything else would create the database.
+func CheckPath(path string) error {
+	if err := checkParentDir(path); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil // Open creates it; the folder takes new files
+	case err != nil:
+		return explainOS(path, err)
+	}
+	return f.Close()
+}
+
 // Sentences for each way a database can refuse writes; each names the path and the fix.
 const (
 	msgReadOnly   = "database %s is read-only: give the bot's user write access to the file and its folder, or mount it read-write"

@@ -402,3 +402,31 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestCheckPathNamesWhatRunWouldRefuse(t *testing.T) {
+	dir := t.TempDir()
+	notAFolder := filepath.Join(dir, "file")
+	existing := filepath.Join(dir, "existing.db")
+	for _, p := range []string{notAFolder, existing} {
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		path, want string // want "" for no problem
+	}{
+		{filepath.Join(dir, "new.db"), ""},
+		{existing, ""},
+		{filepath.Join(dir, "gone", "bot.db"), "does not exist; create it or change storage.path"},
+		{filepath.Join(notAFolder, "bot.db"), "is not a folder; change storage.path"},
+	}
+	for _, tt := range tests {
+		err := CheckPath(tt.path)
+		if (tt.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("CheckPath(%s) = %v, want %q", tt.path, err, tt.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new.db")); !os.IsNotExist(err) {
+		t.Errorf("CheckPath created the database file: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/app"
+	"github.com/stretchbot/stretchbot/storage"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -80,10 +82,19 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string)
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := load(cmd, true)
-			if err != nil {
-				return err
+			if cfg == nil {
+				return err // the file itself could not be read
+			}
+			// Every problem at once: the values, then the database's place and the catalog file,
+			// which run would refuse before connecting.
+			problems := []error{err}
+			if cfg.Storage.Path != "" {
+				problems = append(problems, storage.CheckPath(cfg.Storage.Path))
 			}
 			if _, err := catalog.Load(cfg.Catalog.ExtraPath); err != nil {
+				problems = append(problems, err)
+			}
+			if err := errors.Join(problems...); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "config is valid (database %s, timezone %s, commands %s)\n",

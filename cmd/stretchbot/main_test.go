@@ -30,13 +30,20 @@ func TestCheckConfig(t *testing.T) {
 		env     []string
 		args    []string
 		wantErr string
-		wantOut string
+		// wantAlso are more sentences the same error must hold.
+		wantAlso []string
+		wantOut  string
 	}{
 		{name: "no token", args: []string{"check-config"}, wantErr: "STRETCHBOT_DISCORD_TOKEN"},
 		{name: "explicit missing file", args: []string{"check-config", "--config", filepath.Join(dir, "nope.yaml")}, wantErr: "cannot read config file"},
 		{name: "malformed file", args: []string{"check-config", "--config", broken}, wantErr: "is not valid YAML"},
 		{name: "valid", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real"}, args: []string{"check-config"}, wantOut: "config is valid"},
 		{name: "broken catalog file", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real", "STRETCHBOT_CATALOG_EXTRA_PATH=" + badCatalog}, args: []string{"check-config"}, wantErr: "extra.yaml:"},
+		{name: "database folder missing", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real", "STRETCHBOT_STORAGE_PATH=" + filepath.Join(dir, "gone", "bot.db")},
+			args: []string{"check-config"}, wantErr: "folder " + filepath.Join(dir, "gone") + " does not exist; create it or change storage.path"},
+		{name: "every problem at once", env: []string{"STRETCHBOT_DEFAULTS_TIMEZONE=Mars/Olympus", "STRETCHBOT_STORAGE_PATH=" + filepath.Join(dir, "gone", "bot.db"),
+			"STRETCHBOT_CATALOG_EXTRA_PATH=" + badCatalog}, args: []string{"check-config"},
+			wantErr: "STRETCHBOT_DISCORD_TOKEN", wantAlso: []string{"Mars/Olympus", "does not exist", "extra.yaml:"}},
 		{name: "version", args: []string{"version"}, wantOut: "stretchbot dev"},
 		{name: "unknown subcommand", args: []string{"strech"}, wantErr: "unknown command"},
 	}
@@ -47,6 +54,11 @@ func TestCheckConfig(t *testing.T) {
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				for _, also := range tt.wantAlso {
+					if !strings.Contains(err.Error(), also) {
+						t.Errorf("error = %v; it lacks %q", err, also)
+					}
 				}
 				return
 			}
