@@ -279,6 +279,9 @@ func sessionError(err error, verb string) error {
 		return Userf("I'm restarting; please try again in a few seconds.")
 	case errors.Is(err, session.ErrInvalidPlan):
 		return Userf("That routine can't be run as a session: it has no timed steps.")
+	case errors.Is(err, session.ErrNoEmbeds):
+		return Userf("I can't show sessions here: I'm missing Embed Links in this channel. Give my role Embed Links " +
+			"(channel settings, Permissions), then start again.")
 	}
 	return err
 }

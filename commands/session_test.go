@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -264,5 +265,29 @@ func TestRoutineAutocompleteOffersCustomAndBuiltIn(t *testing.T) {
 	choices, err := f.cmd.Complete(context.Background(), req)
 	if err != nil || len(choices) < 2 || choices[0].Name != "Quick" {
 		t.Fatalf("choices = %+v, %v; want the server's routine first, then built-in ones", choices, err)
+	}
+}
+
+// TestSessionErrorsAreSentences: each refusal of the engine is one sentence naming what
+// to do; anything else stays an internal error.
+func TestSessionErrorsAreSentences(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string // "" for an internal error, passed on as it is
+	}{
+		{fmt.Errorf("session: post session message: %w", session.ErrNoEmbeds), "I'm missing Embed Links in this channel"},
+		{session.ErrNotHost, "Only the host, or members with Manage Messages"},
+		{session.ErrClosed, "I'm restarting"},
+		{errors.New("disk I/O error"), ""},
+	}
+	for _, tt := range tests {
+		got := sessionError(tt.err, "stop")
+		u, isUser := AsUserError(got)
+		switch {
+		case tt.want == "" && isUser:
+			t.Errorf("%v became a member's error: %q", tt.err, u.Message)
+		case tt.want != "" && (!isUser || !strings.Contains(u.Message, tt.want)):
+			t.Errorf("%v = %v, want a sentence with %q", tt.err, got, tt.want)
+		}
 	}
 }
