@@ -582,10 +582,14 @@ func TestOldLiveMessageIsReplacedNotEdited(t *testing.T) {
 		ops = append(ops, w.op)
 	}
 	// Posted at 0m; the transitions at 40m and 41m edit it; the summary at 81m would edit an
-	// 81-minute-old message, so it is posted instead.
-	want := []string{"post", "edit", "edit", "post"}
+	// 81-minute-old message, so it is posted instead, and the old one points to it.
+	want := []string{"post", "edit", "edit", "post", "edit"}
 	if !slices.Equal(ops, want) {
-		t.Errorf("writes = %v, want %v", ops, want)
+		t.Fatalf("writes = %v, want %v", ops, want)
+	}
+	writes := h.poster.channelWrites("c1")
+	if last := writes[4]; last.message != "m1" || last.view.MovedTo != writes[3].message {
+		t.Errorf("the last write edits %s to point to %q; want m1 pointed to the summary %s", last.message, last.view.MovedTo, writes[3].message)
 	}
 }
 

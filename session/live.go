@@ -118,10 +118,15 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		}
 		now := e.nowFor(ctx, rt)
 		v := e.view(rt, now)
-		editID, lobbyID := e.editTarget(rt.s, now), ""
+		// A new message replaces the old one (too old to edit, or the start): the old one then
+		// points to it instead of offering buttons that now belong there.
+		editID, oldID := e.editTarget(rt.s, now), ""
+		if editID == "" {
+			oldID = rt.s.LiveMessageID
+		}
 		if rt.announceStart && rt.s.Status.Active() {
 			// An edit never notifies: the start is a new message that pings the members.
-			editID, lobbyID, v.Ping = "", rt.s.LiveMessageID, presentIDs(rt.s)
+			editID, oldID, v.Ping = "", rt.s.LiveMessageID, presentIDs(rt.s)
 		}
 		if editID == "" && rt.s.Status == Lobby {
 			v.PingRole = rt.pingRole
@@ -131,8 +136,8 @@ func (e *Engine) flush(ctx context.Context, rt *run) error {
 		rt.mu.Unlock()
 
 		newID, err := e.write(turnCtx, v, editID)
-		if err == nil && lobbyID != "" {
-			e.pointToNew(ctx, v, lobbyID, newID)
+		if err == nil && oldID != "" {
+			e.pointToNew(ctx, v, oldID, newID)
 		}
 
 		rt.mu.Lock()

@@ -32,8 +32,10 @@ func TestRestore(t *testing.T) {
 			wantStatus: Running, wantWrites: 1, wantStep: 2, wantNext: 70 * time.Second},
 		{name: "ended while down is finished as of its planned end", before: 30 * time.Second, downtime: 5 * time.Minute,
 			wantStatus: Finished, wantWrites: 1, wantStep: 5, wantEndedAt: 100 * time.Second, wantCredited: 2},
+		// Hours later the live message is too old to edit: the end is a new message, and the
+		// old one is pointed to it.
 		{name: "past the cutoff expires and credits nobody", before: 30 * time.Second, downtime: 2 * time.Hour,
-			wantStatus: Expired, wantWrites: 1, wantStep: 5, wantEndedAt: 30*time.Second + 2*time.Hour, wantNote: noteLate},
+			wantStatus: Expired, wantWrites: 2, wantStep: 5, wantEndedAt: 30*time.Second + 2*time.Hour, wantNote: noteLate},
 		// The start is announced in a new message, and the lobby is pointed to it.
 		{name: "lobby whose time passed starts now", delay: time.Minute, before: 10 * time.Second, downtime: 5 * time.Minute,
 			wantStatus: Running, wantWrites: 2, wantStep: 0, wantNext: 5*time.Minute + 40*time.Second},
@@ -42,7 +44,7 @@ func TestRestore(t *testing.T) {
 		{name: "paused stays paused", before: 45 * time.Second, pause: true, downtime: 10 * time.Minute,
 			wantStatus: Paused, wantNext: 45*time.Second + time.Hour},
 		{name: "paused past the cutoff is stopped as of its pause", before: 55 * time.Second, pause: true, downtime: 3 * time.Hour,
-			wantStatus: Stopped, wantWrites: 1, wantStep: 5, wantEndedAt: 55 * time.Second, wantCredited: 2, wantNote: notePaused},
+			wantStatus: Stopped, wantWrites: 2, wantStep: 5, wantEndedAt: 55 * time.Second, wantCredited: 2, wantNote: notePaused},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,8 +66,12 @@ func TestRestore(t *testing.T) {
 			if len(writes) != tt.wantWrites {
 				t.Fatalf("restore wrote %d times, want %d", len(writes), tt.wantWrites)
 			}
-			if len(writes) == 1 && (writes[0].view.Step != tt.wantStep || writes[0].view.Note != tt.wantNote) {
+			if len(writes) > 0 && (writes[0].view.Step != tt.wantStep || writes[0].view.Note != tt.wantNote) {
 				t.Errorf("announced step %d note %q, want %d %q", writes[0].view.Step, writes[0].view.Note, tt.wantStep, tt.wantNote)
+			}
+			if len(writes) == 2 && (writes[1].op != "edit" || writes[1].view.MovedTo != writes[0].message) {
+				t.Errorf("second write %s moved to %q; want the old message pointed to the new %s", writes[1].op,
+					writes[1].view.MovedTo, writes[0].message)
 			}
 			next, armed := h.clk.NextDeadline()
 			if armed != (tt.wantNext != 0) || (armed && !next.Equal(epoch.Add(tt.wantNext))) {
