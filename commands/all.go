@@ -57,6 +57,7 @@ func All(d Deps) []Command {
 		timezoneCommand(d.Store),
 		privacyCommand(d.Store),
 		forgetMeCommand(d.Store, d.Sessions),
+		myDataCommand(d.Store),
 		settingsCommand(d.Store),
 	}
 	cmds = append(cmds, anywhere(help(cmds)))

@@ -25,7 +25,7 @@ type Forgotten struct {
 // them again. Other servers are untouched.
 func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgotten, error) {
 	var f Forgotten
-	var streaks, settings int
+	var streaks, settings, noticesSent int
 	steps := []struct {
 		n     *int
 		query string
@@ -39,6 +39,8 @@ func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgott
 		{&f.Hosted, `UPDATE sessions SET host_id = '' WHERE guild_id = ? AND host_id = ?`},
 		{&f.Reminders, `DELETE FROM reminders WHERE guild_id = ? AND user_id = ?`},
 		{&f.Notices, `DELETE FROM schedule_notify WHERE guild_id = ? AND user_id = ?`},
+		{&noticesSent, `DELETE FROM schedule_notices WHERE schedule_id IN
+			(SELECT id FROM schedules WHERE guild_id = ?) AND user_id = ?`},
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, s := range steps {
