@@ -110,7 +110,26 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string)
 		Run:   func(*cobra.Command, []string) { fmt.Fprintln(stdout, "stretchbot", version) },
 	}
 
-	root.AddCommand(run, checkConfig, versionCmd, newSandboxCommand(load, stdin, stdout))
+	backupCmd := &cobra.Command{
+		Use:   "backup PATH",
+		Short: "Copy the database into a new file PATH while the bot runs, check the copy and say what it holds",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := load(cmd, false)
+			if cfg == nil {
+				return err
+			}
+			s, err := storage.Backup(cmd.Context(), cfg.Storage.Path, args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "backed up %s to %s (integrity ok): %d members, %d counted days, %d sessions, %d schedules\n",
+				cfg.Storage.Path, args[0], s.Members, s.CountedDays, s.Sessions, s.Schedules)
+			return nil
+		},
+	}
+
+	root.AddCommand(run, checkConfig, backupCmd, versionCmd, newSandboxCommand(load, stdin, stdout))
 	return root
 }
 

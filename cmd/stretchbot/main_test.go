@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchbot/stretchbot/storage"
 )
 
 // runCLI runs the CLI in-process with the given environment.
@@ -69,5 +72,26 @@ func TestCheckConfig(t *testing.T) {
 				t.Fatal("the token was printed")
 			}
 		})
+	}
+}
+
+// TestBackupCommand backs up a database through the CLI and refuses to overwrite the copy.
+func TestBackupCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	src := filepath.Join(dir, "bot.db")
+	db, err := storage.Open(context.Background(), src, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	env := []string{"STRETCHBOT_STORAGE_PATH=" + src}
+	dest := filepath.Join(dir, "copy.db")
+	out, err := runCLI(t, env, "backup", dest)
+	if err != nil || !strings.Contains(out, "backed up "+src+" to "+dest+" (integrity ok): 0 members") {
+		t.Fatalf("backup = %q, %v", out, err)
+	}
+	if _, err := runCLI(t, env, "backup", dest); err == nil || !strings.Contains(err.Error(), "never overwrites") {
+		t.Errorf("a second backup onto the copy: %v; want a refusal", err)
 	}
 }
