@@ -76,3 +76,50 @@ func TestBackupWhileTheBotWrites(t *testing.T) {
 		t.Error("the refused backup left something behind")
 	}
 }
+
+// TestRestoreBringsBackTheBackup: a backup restored in place of a database that moved on
+// holds the backup's days again; the replaced database is kept beside it; a restore is
+// refused while a bot holds the database, and a broken backup changes nothing.
+func TestRestoreBringsBackTheBackup(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bot.db")
+	ctx := context.Background()
+	db := openAt(t, path)
+	at := mustTime(t, "2024-06-01T12:00:00Z")
+	creditOne(t, db, testGuild, "u1", SourceSolo, 0, at)
+	backupPath := filepath.Join(dir, "backup.db")
+	if _, err := Backup(ctx, path, backupPath); err != nil {
+		t.Fatal(err)
+	}
+	creditOne(t, db, testGuild, "u1", SourceSolo, 0, at.AddDate(0, 0, 1)) // after the backup
+
+	if _, _, err := Restore(ctx, path, backupPath, at); err == nil || !strings.Contains(err.Error(), "a bot is running on") {
+		t.Fatalf("restore while the bot holds the database: %v; want a refusal", err)
+	}
+	db.Close()
+	broken := filepath.Join(dir, "broken.db")
+	if err := os.WriteFile(broken, []byte("not a database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Restore(ctx, path, broken, at); err == nil || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("restore of a broken backup: %v; want a refusal that changed nothing", err)
+	}
+
+	summary, kept, err := Restore(ctx, path, backupPath, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if summary.CountedDays != 1 || !strings.HasPrefix(kept, path+".before-restore-") {
+		t.Errorf("restore = %+v, kept as %q; want the backup's 1 day, the old file kept beside", summary, kept)
+	}
+	restored := openAt(t, path)
+	defer restored.Close()
+	if n := countRows(t, restored, `SELECT COUNT(*) FROM activity`); n != 1 {
+		t.Errorf("the restored database holds %d days, want the backup's 1", n)
+	}
+	old := openAt(t, kept)
+	defer old.Close()
+	if n := countRows(t, old, `SELECT COUNT(*) FROM activity`); n != 2 {
+		t.Errorf("the kept database holds %d days, want its 2", n)
+	}
+}

@@ -34,6 +34,8 @@ type DB struct {
 	// defaultZone is defaults.timezone, for streaks of members and servers without a
 	// zone; set by WithDefaultTimezone (UTC when empty).
 	defaultZone string
+	// unlock releases the shared lock a running bot holds on the database (lockFile).
+	unlock func() error
 }
 
 // Option adjusts Open.
@@ -78,7 +80,19 @@ func Open(ctx context.Context, path string, now func() time.Time, opts ...Option
 	if err := checkParentDir(path); err != nil {
 		return nil, err
 	}
-	return open(ctx, path, now, opts...)
+	unlock, err := lockFile(path, false)
+	if errors.Is(err, errLockHeld) {
+		return nil, fmt.Errorf("database %s is being restored; start the bot again when the restore is done", path)
+	}
+	if err != nil {
+		return nil, explainOS(path, err)
+	}
+	db, err := open(ctx, path, now, opts...)
+	if err != nil {
+		return nil, errors.Join(err, unlock())
+	}
+	db.unlock = unlock
+	return db, nil
 }
 
 // open is Open after the folder check: SQLite's part, which tests also run alone to see
@@ -171,7 +185,11 @@ func dsn(path string, readOnly bool) string {
 // Close closes the handles; pending writes on the writer finish first. Closing the last
 // connection checkpoints what the WAL still holds.
 func (db *DB) Close() error {
-	return errors.Join(db.ckpt.close(), db.read.Close(), db.write.Close())
+	err := errors.Join(db.ckpt.close(), db.read.Close(), db.write.Close())
+	if db.unlock != nil {
+		err = errors.Join(err, db.unlock())
+	}
+	return err
 }
 
 // Path is the database file.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // timezones must resolve in minimal containers without /usr/share/zoneinfo
 
 	"github.com/spf13/cobra"
@@ -129,7 +130,26 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string)
 		},
 	}
 
-	root.AddCommand(run, checkConfig, backupCmd, versionCmd, newSandboxCommand(load, stdin, stdout))
+	restoreCmd := &cobra.Command{
+		Use:   "restore PATH",
+		Short: "Put the backup PATH in place of the database (the bot must be stopped); the old one is kept beside it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := load(cmd, false)
+			if cfg == nil {
+				return err
+			}
+			s, kept, err := storage.Restore(cmd.Context(), cfg.Storage.Path, args[0], time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "restored %s from %s: %d members, %d counted days, %d sessions, %d schedules; the old database is kept as %s\n",
+				cfg.Storage.Path, args[0], s.Members, s.CountedDays, s.Sessions, s.Schedules, kept)
+			return nil
+		},
+	}
+
+	root.AddCommand(run, checkConfig, backupCmd, restoreCmd, versionCmd, newSandboxCommand(load, stdin, stdout))
 	return root
 }
 

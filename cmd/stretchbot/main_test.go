@@ -94,4 +94,8 @@ func TestBackupCommand(t *testing.T) {
 	if _, err := runCLI(t, env, "backup", dest); err == nil || !strings.Contains(err.Error(), "never overwrites") {
 		t.Errorf("a second backup onto the copy: %v; want a refusal", err)
 	}
+	out, err = runCLI(t, env, "restore", dest)
+	if err != nil || !strings.Contains(out, "restored "+src+" from "+dest) || !strings.Contains(out, "kept as "+src+".before-restore-") {
+		t.Errorf("restore = %q, %v", out, err)
+	}
 }
