@@ -4,12 +4,15 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -109,6 +112,9 @@ func Load(path string, explicit bool, environ []string) (*Config, error) {
 		return nil, err
 	}
 	applyEnv(v, environ)
+	if err := checkDurations(v, path, environ); err != nil {
+		return nil, err
+	}
 
 	var cfg Config
 	if err := v.Unmarshal(&cfg); err != nil {
@@ -127,10 +133,49 @@ func readFile(v *viper.Viper, path string, explicit bool) error {
 		return fmt.Errorf("cannot read config file %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	if err := v.ReadConfig(f); err != nil {
+	raw, err := io.ReadAll(f)
+	if err != nil {
+		return fmt.Errorf("cannot read config file %s: %w", path, err)
+	}
+	if line := tabIndentedLine(raw); line > 0 {
+		return fmt.Errorf("config file %s: tabs are not allowed for indentation in YAML; use spaces (line %d)", path, line)
+	}
+	if err := v.ReadConfig(bytes.NewReader(raw)); err != nil {
 		return fmt.Errorf("config file %s is not valid YAML: %s", path, yamlReason(err))
 	}
 	return nil
+}
+
+// tabIndentedLine is the number of the first line indented with a tab, or 0: YAML refuses
+// tabs there with a message that does not say so plainly.
+func tabIndentedLine(raw []byte) int {
+	for i, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " "), "\t") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// durationKeys are the keys read as Go durations.
+var durationKeys = []string{"session.prep_gap", "session.late_cutoff"}
+
+// checkDurations names every duration that does not parse, with where it came from (the
+// environment variable or the file) and how to write it, all at once.
+func checkDurations(v *viper.Viper, path string, environ []string) error {
+	var problems []error
+	for _, key := range durationKeys {
+		value := v.GetString(key)
+		if _, err := time.ParseDuration(value); err == nil {
+			continue
+		}
+		from := "from " + path
+		if slices.ContainsFunc(environ, func(kv string) bool { return strings.HasPrefix(kv, EnvName(key)+"=") }) {
+			from = "from " + EnvName(key)
+		}
+		problems = append(problems, fmt.Errorf("%s = %q (%s): not a duration; write it like 1h or 90m", key, value, from))
+	}
+	return errors.Join(problems...)
 }
 
 // applyEnv copies STRETCHBOT_* variables onto their keys. It reads the given

@@ -58,7 +58,11 @@ func TestLoadAndValidate(t *testing.T) {
 		{name: "bad api url", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_API_URL=discord.com"}, validate: true, wantErr: "discord.api_url"},
 		{name: "bad guild id", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_GUILD_ID=my-server"}, validate: true, wantErr: "discord.guild_id"},
 		{name: "bad log format", file: "log:\n  format: xml\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true, wantErr: "log.format"},
-		{name: "bad duration", file: "session:\n  prep_gap: soon\n", wantErr: "prep_gap"},
+		{name: "bad duration", file: "session:\n  prep_gap: soon\n", wantErr: `session.prep_gap = "soon" (from `},
+		{name: "bad durations, all at once", env: []string{"STRETCHBOT_SESSION_LATE_CUTOFF=banana", "STRETCHBOT_SESSION_PREP_GAP=10"},
+			wantErr: `session.prep_gap = "10" (from STRETCHBOT_SESSION_PREP_GAP): not a duration; write it like 1h or 90m` + "\n" +
+				`session.late_cutoff = "banana" (from STRETCHBOT_SESSION_LATE_CUTOFF): not a duration; write it like 1h or 90m`},
+		{name: "a tab for indentation", file: "discord:\n  guild_id: \"\"\n\ttoken: x\n", wantErr: "tabs are not allowed for indentation in YAML; use spaces (line 3)"},
 		{name: "negative shard count", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_SHARD_COUNT=-1"}, validate: true, wantErr: "discord.shard_count (env STRETCHBOT_DISCORD_SHARD_COUNT): -1 is not a shard count"},
 		{name: "shard ids past the count", file: "discord:\n  shard_count: 4\n  shard_ids: 2-5\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true, wantErr: "discord.shard_ids (env STRETCHBOT_DISCORD_SHARD_IDS): shard 5 is outside the shard count 4"},
 		{name: "shard ids garbled", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_SHARD_IDS=first"}, validate: true, wantErr: `"first" is not a shard id or range`},
