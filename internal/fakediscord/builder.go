@@ -82,9 +82,10 @@ func (ctx InteractionContext) context() discordgo.InteractionContextType {
 // StringOption, IntegerOption, NumberOption, BoolOption, UserOption, Subcommand or
 // SubcommandGroup.
 type Option struct {
-	opt   *discordgo.ApplicationCommandInteractionDataOption
-	users []Member // users named by user options, for data.resolved
-	roles []string // roles named by role options, for data.resolved
+	opt      *discordgo.ApplicationCommandInteractionDataOption
+	users    []Member // users named by user options, for data.resolved
+	roles    []string // roles named by role options, for data.resolved
+	channels []string // channels named by channel options, for data.resolved
 }
 
 func valueOption(name string, t discordgo.ApplicationCommandOptionType, v any) Option {
@@ -127,6 +128,16 @@ func RoleOption(name, roleID string) Option {
 	return o
 }
 
+// ChannelOption is a channel option: the value is the channel's ID and the channel
+// appears in data.resolved.channels (id, name, type and the member's permissions there),
+// as Discord sends it. Name the channel first with AddChannel, or it resolves as
+// channel-<id>.
+func ChannelOption(name, channelID string) Option {
+	o := valueOption(name, discordgo.ApplicationCommandOptionChannel, channelID)
+	o.channels = []string{channelID}
+	return o
+}
+
 // Subcommand wraps options in a subcommand.
 func Subcommand(name string, opts ...Option) Option {
 	return nested(name, discordgo.ApplicationCommandOptionSubCommand, opts)
@@ -141,10 +152,16 @@ func nested(name string, t discordgo.ApplicationCommandOptionType, opts []Option
 	o := Option{opt: &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: t}}
 	for _, c := range opts {
 		o.opt.Options = append(o.opt.Options, c.opt)
-		o.users = append(o.users, c.users...)
-		o.roles = append(o.roles, c.roles...)
+		o.gather(c)
 	}
 	return o
+}
+
+// gather adds the users, roles and channels that c names to o's, for data.resolved.
+func (o *Option) gather(c Option) {
+	o.users = append(o.users, c.users...)
+	o.roles = append(o.roles, c.roles...)
+	o.channels = append(o.channels, c.channels...)
 }
 
 // SlashCommand builds a chat-input command interaction (type 2) for Interact. The command
@@ -180,21 +197,15 @@ func appendInnermost(opts []*discordgo.ApplicationCommandInteractionDataOption, 
 
 func (s *Server) commandInteraction(ctx InteractionContext, t discordgo.InteractionType, name string, opts []Option) *discordgo.Interaction {
 	data := discordgo.ApplicationCommandInteractionData{ID: s.commandID(ctx.GuildID, name), Name: name, CommandType: discordgo.ChatApplicationCommand}
-	var users []Member
-	var roles []string
+	var all Option
 	for _, o := range opts {
 		data.Options = append(data.Options, o.opt)
-		users = append(users, o.users...)
-		roles = append(roles, o.roles...)
+		all.gather(o)
 	}
-	if len(users) > 0 || len(roles) > 0 {
-		data.Resolved = resolved(ctx.GuildID != "", users)
-	}
-	for _, id := range roles {
-		if data.Resolved.Roles == nil {
-			data.Resolved.Roles = map[string]*discordgo.Role{}
-		}
-		data.Resolved.Roles[id] = &discordgo.Role{ID: id, Name: "role-" + id, Mentionable: true}
+	if len(all.users) > 0 || len(all.roles) > 0 || len(all.channels) > 0 {
+		data.Resolved = resolved(ctx.GuildID != "", all.users)
+		s.resolveRoles(ctx.GuildID, data.Resolved, all.roles)
+		s.resolveChannels(data.Resolved, all.channels)
 	}
 	i := s.baseInteraction(ctx, t)
 	i.Data = data

@@ -179,7 +179,8 @@ func tidyInteraction(m map[string]any, i *discordgo.Interaction) {
 	tidyResolved(resolved, i)
 }
 
-// tidyResolved renders resolved users as Discord does and leaves resolved members partial.
+// tidyResolved renders resolved users and channels as Discord does and leaves resolved
+// members partial.
 func tidyResolved(resolved map[string]any, i *discordgo.Interaction) {
 	cmd, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
 	if !ok || cmd.Resolved == nil {
@@ -192,6 +193,14 @@ func tidyResolved(resolved map[string]any, i *discordgo.Interaction) {
 	members, _ := resolved["members"].(map[string]any)
 	for _, mem := range members {
 		tidyMember(mem.(map[string]any))
+	}
+	channels, _ := resolved["channels"].(map[string]any)
+	var perms int64
+	if i.Member != nil {
+		perms = i.Member.Permissions
+	}
+	for id, ch := range cmd.Resolved.Channels {
+		channels[id] = partialChannel(ch, perms)
 	}
 }
 

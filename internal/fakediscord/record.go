@@ -19,6 +19,7 @@ type state struct {
 	interactions map[string]*interaction
 	byToken      map[string]*interaction
 	channels     map[string]channelInfo
+	roles        map[string]roleInfo // role ID -> role (AddRole)
 	users        map[string]discordgo.User
 	commands     map[string][]*discordgo.ApplicationCommand // guild ID ("" = global) -> commands
 	responses    []Response
@@ -39,7 +40,7 @@ func newState() state {
 	return state{
 		messages: map[string]*Message{}, channelMsgs: map[string][]string{},
 		interactions: map[string]*interaction{}, byToken: map[string]*interaction{},
-		channels: map[string]channelInfo{}, users: map[string]discordgo.User{},
+		channels: map[string]channelInfo{}, roles: map[string]roleInfo{}, users: map[string]discordgo.User{},
 		commands: map[string][]*discordgo.ApplicationCommand{}, callAdded: make(chan struct{}),
 		subs: map[int]func(Event){}, forbidden: map[string]bool{}, deleted: map[string]bool{},
 		routeCounts: map[string]int{}, dmsClosed: map[string]bool{},
