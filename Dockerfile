@@ -17,6 +17,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 COPY --from=build /out/stretchbot /usr/local/bin/stretchbot
 USER stretchbot
 VOLUME /data
-ENV STRETCHBOT_STORAGE_PATH=/data/stretchbot.db
+# Metrics and health on every interface of the container (publish the port only to the
+# host, or scrape it from the compose network); the HEALTHCHECK asks /readyz through the
+# binary itself, since the slim image has no curl.
+ENV STRETCHBOT_STORAGE_PATH=/data/stretchbot.db \
+    STRETCHBOT_METRICS_LISTEN=:9090
+EXPOSE 9090
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["stretchbot", "health"]
 ENTRYPOINT ["stretchbot"]
 CMD ["run"]

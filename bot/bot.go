@@ -57,6 +57,9 @@ type Options struct {
 	// IdentifyInterval is how long shards of the same rate-limit bucket wait between their
 	// identifies; DefaultIdentifyInterval when zero (tests use a short one).
 	IdentifyInterval time.Duration
+	// Observer is told of interactions, REST answers and gateway events (metrics); nil
+	// observes nothing.
+	Observer Observer
 }
 
 // Bot is a connected (or connectable) Discord bot serving a fixed list of commands.
@@ -78,6 +81,8 @@ type Bot struct {
 	appID    string
 	guard    *Guard
 	fatal    chan error // Fatal; buffered, holds the first problem
+	observer Observer
+	gateway  map[int]*shardState // by shard id; under mu
 	// respond sends an interaction callback; a seam so the routing benchmark can run
 	// without a network.
 	respond func(*discordgo.Interaction, *discordgo.InteractionResponse, ...discordgo.RequestOption) error
@@ -109,13 +114,20 @@ func New(opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, errors.New("cannot create the Discord session")
 	}
-	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond, fatal: make(chan error, 1)}
+	if opts.Observer == nil {
+		opts.Observer = nopObserver{}
+	}
+	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond, fatal: make(chan error, 1),
+		observer: opts.Observer}
 	guardCfg := opts.Guard
 	if guardCfg.Log == nil {
 		guardCfg.Log = opts.Logger
 	}
 	if guardCfg.OnFatal == nil {
 		guardCfg.OnFatal = b.fail
+	}
+	if guardCfg.OnAnswer == nil {
+		guardCfg.OnAnswer = b.observer.RESTAnswer
 	}
 	b.guard = NewGuard(transport, guardCfg)
 	// The timeout covers the guard's waits too: a request Discord holds back longer fails.
@@ -137,15 +149,18 @@ func (b *Bot) configure(s *discordgo.Session) {
 	s.LogLevel = discordgo.LogWarning
 	s.StateEnabled = false
 	s.AddHandler(b.onInteraction)
+	s.AddHandler(func(s *discordgo.Session, _ *discordgo.Ready) { b.onGateway(s, "connect", true) })
 	s.AddHandler(func(s *discordgo.Session, _ *discordgo.Resumed) {
 		b.log.Info("gateway resumed", slog.Int("shard", s.ShardID))
+		b.onGateway(s, "resume", true)
 	})
 	s.AddHandler(b.onDisconnect)
 	b.watchGateway(s)
 }
 
 // onDisconnect logs a dropped gateway; discordgo reconnects and resumes by itself.
-func (b *Bot) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
+func (b *Bot) onDisconnect(s *discordgo.Session, _ *discordgo.Disconnect) {
+	b.onGateway(s, "disconnect", false)
 	b.mu.Lock()
 	closing := b.closing
 	b.mu.Unlock()

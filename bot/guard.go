@@ -78,6 +78,9 @@ type GuardConfig struct {
 	// OnFatal is called once, with ErrTokenRevoked, when Discord refuses the bot token. It
 	// runs under the guard's lock, so it must not block (Bot.fail does not).
 	OnFatal func(error)
+	// OnAnswer is told of every answer Discord gave: the route (ids and tokens replaced) and
+	// the status. It must not block.
+	OnAnswer func(route string, status int)
 }
 
 // Guard is the http.RoundTripper every REST request passes, so that it holds whatever
@@ -95,6 +98,7 @@ type Guard struct {
 	attempts int
 	floor    time.Duration
 	onFatal  func(error)
+	onAnswer func(route string, status int)
 
 	mu          sync.Mutex
 	globalUntil time.Time
@@ -122,7 +126,7 @@ type refusal struct {
 // NewGuard wraps next.
 func NewGuard(next http.RoundTripper, cfg GuardConfig) *Guard {
 	g := &Guard{next: next, log: cfg.Log, now: cfg.Now, sleep: cfg.Sleep, budget: cfg.Budget,
-		attempts: cfg.Attempts, floor: cfg.Floor, onFatal: cfg.OnFatal,
+		attempts: cfg.Attempts, floor: cfg.Floor, onFatal: cfg.OnFatal, onAnswer: cfg.OnAnswer,
 		buckets: map[string]*bucketState{}, hashes: map[string]string{}, broken: map[string]refusal{}}
 	if g.log == nil {
 		g.log = slog.Default()
@@ -132,6 +136,9 @@ func NewGuard(next http.RoundTripper, cfg GuardConfig) *Guard {
 	}
 	if g.onFatal == nil {
 		g.onFatal = func(error) {}
+	}
+	if g.onAnswer == nil {
+		g.onAnswer = func(string, int) {}
 	}
 	if g.sleep == nil {
 		g.sleep = sleepContext
@@ -223,6 +230,7 @@ func (g *Guard) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		g.onAnswer(r.template, ans.status)
 		if wait, global, retry := g.observe(req, r, mine, ans); retry {
 			if attempt >= g.attempts {
 				resp.Body.Close()

@@ -49,21 +49,59 @@ type outcome struct {
 
 func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
+	// Latency is real elapsed time, whatever clock the bot's logic runs on.
+	started := time.Now()
 	b.guard.ChannelSeen(i.ChannelID) // an interaction there shows the channel is back
+	kind, command := interactionKind(i), b.commandOf(i)
 	if !b.begin() {
 		b.send(i, refusalWhileClosing(i))
+		b.observeInteraction(i, started, kind, command, outcomeRefused)
 		return
 	}
 	defer b.inflight.Done()
 
+	var result string
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		b.onCommand(i)
+		result = b.onCommand(i)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.onAutocomplete(i)
+		result = b.onAutocomplete(i)
 	case discordgo.InteractionMessageComponent:
-		b.onComponent(i)
+		result = b.onComponent(i)
+	default:
+		return // pings and modals: the bot registers none
 	}
+	b.observeInteraction(i, started, kind, command, result)
+}
+
+// interactionKind names an interaction's type for the log and the metrics.
+func interactionKind(i *discordgo.Interaction) string {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		return "command"
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return "autocomplete"
+	case discordgo.InteractionMessageComponent:
+		return "component"
+	}
+	return "other"
+}
+
+// commandOf is the registered command an interaction belongs to (a button's is the command
+// that made it), or "unknown": metrics label it by the bot's own list, never by what a
+// request claims.
+func (b *Bot) commandOf(i *discordgo.Interaction) string {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		if c, ok := b.router.command(i.ApplicationCommandData().Name); ok {
+			return c.Definition.Name
+		}
+	case discordgo.InteractionMessageComponent:
+		if route, _, ok := b.router.component(i.MessageComponentData().CustomID); ok {
+			return route.command.Definition.Name
+		}
+	}
+	return "unknown"
 }
 
 // inThread reports whether the interaction's channel is a thread, where posting takes Send
@@ -107,20 +145,18 @@ func refusalWhileClosing(i *discordgo.Interaction) *discordgo.InteractionRespons
 		Data: messageData(commands.Message(true, shuttingDown))}
 }
 
-func (b *Bot) onCommand(i *discordgo.Interaction) {
+// onCommand answers a slash command and returns the outcome.
+func (b *Bot) onCommand(i *discordgo.Interaction) string {
 	data := i.ApplicationCommandData()
 	cmd, ok := b.router.command(data.Name)
 	if !ok {
-		b.reply(i, false, outcome{err: commands.Userf(unknownCommand)})
-		return
+		return b.reply(i, false, outcome{err: commands.Userf(unknownCommand)})
 	}
 	if refusal := misplaced(i, cmd, func() string { return InviteURL(b.appID) }); refusal != "" {
-		b.reply(i, false, outcome{err: commands.Userf("%s", refusal)})
-		return
+		return b.reply(i, false, outcome{err: commands.Userf("%s", refusal)})
 	}
 	if err := checkOptions(cmd.Definition, data.Options); err != nil {
-		b.reply(i, false, outcome{err: err})
-		return
+		return b.reply(i, false, outcome{err: err})
 	}
 	req := b.request(i)
 	req.Subcommand, req.Options, _ = flattenOptions(data.Options)
@@ -129,52 +165,55 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	if mayNotPost(i) {
 		handle, private = whisper(handle), true
 	}
-	b.run(i, req, handle, false, private)
+	return b.run(i, req, handle, false, private)
 }
 
-func (b *Bot) onComponent(i *discordgo.Interaction) {
+// onComponent answers a click and returns the outcome.
+func (b *Bot) onComponent(i *discordgo.Interaction) string {
 	data := i.MessageComponentData()
 	route, params, ok := b.router.component(data.CustomID)
 	if !ok {
-		b.reply(i, true, outcome{err: commands.Userf(staleButton)})
-		return
+		return b.reply(i, true, outcome{err: commands.Userf(staleButton)})
 	}
 	req := b.request(i)
 	req.Params = params
 	if i.Message != nil {
 		req.MessageID, req.MessageChannelID = i.Message.ID, i.Message.ChannelID
 	}
-	b.run(i, req, route.handle, true, route.command.Private)
+	return b.run(i, req, route.handle, true, route.command.Private)
 }
 
-func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
-	choices := b.completions(i)
+// onAutocomplete answers with choices and returns the outcome.
+func (b *Bot) onAutocomplete(i *discordgo.Interaction) string {
+	choices, result := b.completions(i)
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
 	b.send(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices}})
+	return result
 }
 
 // completions asks the command for autocomplete choices; a misshapen request gets none
 // rather than reaching the handler.
-func (b *Bot) completions(i *discordgo.Interaction) []*discordgo.ApplicationCommandOptionChoice {
+func (b *Bot) completions(i *discordgo.Interaction) ([]*discordgo.ApplicationCommandOptionChoice, string) {
 	data := i.ApplicationCommandData()
 	cmd, ok := b.router.command(data.Name)
 	if !ok || cmd.Complete == nil || misplaced(i, cmd, func() string { return "" }) != "" {
-		return nil
+		return nil, outcomeUserError
 	}
 	req := b.request(i)
 	if req.Subcommand, req.Options, req.Focused, ok = completionOptions(cmd.Definition, data.Options); !ok {
-		return nil
+		return nil, outcomeUserError
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), autocompleteBudget)
 	defer cancel()
 	choices, err := safeComplete(ctx, cmd, req)
 	if err != nil {
 		b.log.Error("autocomplete failed", b.attrs(i, err)...)
+		return choices, outcomeInternalError
 	}
-	return choices
+	return choices, outcomeOK
 }
 
 func safeComplete(ctx context.Context, cmd commands.Command, req *commands.Request) (choices []*discordgo.ApplicationCommandOptionChoice, err error) {
@@ -187,8 +226,9 @@ func safeComplete(ctx context.Context, cmd commands.Command, req *commands.Reque
 }
 
 // run calls the handler and answers. If the handler is still running after
-// DeferAfter, the interaction is deferred first and the answer follows as an edit.
-func (b *Bot) run(i *discordgo.Interaction, req *commands.Request, handle commands.Handler, isComponent, private bool) {
+// DeferAfter, the interaction is deferred first and the answer follows as an edit. It
+// returns the handler's outcome.
+func (b *Bot) run(i *discordgo.Interaction, req *commands.Request, handle commands.Handler, isComponent, private bool) string {
 	done := make(chan outcome, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), handlerDeadline)
@@ -200,11 +240,11 @@ func (b *Bot) run(i *discordgo.Interaction, req *commands.Request, handle comman
 	defer timer.Stop()
 	select {
 	case o := <-done:
-		b.reply(i, isComponent, o)
+		return b.reply(i, isComponent, o)
 	case <-timer.C:
 		deferredEphemeral := b.deferResponse(i, isComponent, private)
 		o := <-done
-		b.replyAfterDefer(i, isComponent, deferredEphemeral, o)
+		return b.replyAfterDefer(i, isComponent, deferredEphemeral, o)
 	}
 }
 
@@ -237,9 +277,10 @@ func (b *Bot) deferResponse(i *discordgo.Interaction, isComponent, private bool)
 	return private
 }
 
-// reply answers an interaction that has not been acknowledged yet.
-func (b *Bot) reply(i *discordgo.Interaction, isComponent bool, o outcome) {
-	r := b.resolve(i, o)
+// reply answers an interaction that has not been acknowledged yet, and returns the
+// outcome.
+func (b *Bot) reply(i *discordgo.Interaction, isComponent bool, o outcome) string {
+	r, label := b.resolve(i, o)
 	kind := discordgo.InteractionResponseChannelMessageWithSource
 	if isComponent && r.Update {
 		kind = discordgo.InteractionResponseUpdateMessage
@@ -256,6 +297,7 @@ func (b *Bot) reply(i *discordgo.Interaction, isComponent bool, o outcome) {
 		b.log.Error("answering the interaction failed", b.attrs(i, err)...)
 	}
 	b.followUp(i, r.FollowUp)
+	return label
 }
 
 // acknowledgedOnly is logged (at debug) for a click whose answer ends at its type-6
@@ -295,9 +337,9 @@ func (b *Bot) followUp(i *discordgo.Interaction, r *commands.Reply) {
 
 // replyAfterDefer delivers the answer to a deferred interaction: an edit of the
 // deferred message, or (when the answer's visibility differs from the deferral's,
-// or a click's answer is a new message) a follow-up.
-func (b *Bot) replyAfterDefer(i *discordgo.Interaction, isComponent, deferredEphemeral bool, o outcome) {
-	r := b.resolve(i, o)
+// or a click's answer is a new message) a follow-up. It returns the outcome.
+func (b *Bot) replyAfterDefer(i *discordgo.Interaction, isComponent, deferredEphemeral bool, o outcome) string {
+	r, label := b.resolve(i, o)
 	var err error
 	switch {
 	case isComponent && r.Update:
@@ -323,31 +365,33 @@ func (b *Bot) replyAfterDefer(i *discordgo.Interaction, isComponent, deferredEph
 	}
 	if err != nil {
 		b.log.Error("sending the answer failed", b.attrs(i, err)...)
-		return
+		return label
 	}
 	b.followUp(i, r.FollowUp)
+	return label
 }
 
 // resolve turns a handler outcome into the reply to show, classifying errors:
 // user errors are shown as they are and not logged; Discord permission errors
-// become a hint; anything else is logged and shown as a generic sentence.
-func (b *Bot) resolve(i *discordgo.Interaction, o outcome) *commands.Reply {
+// become a hint; anything else is logged and shown as a generic sentence. The label
+// names the outcome for the log and the metrics.
+func (b *Bot) resolve(i *discordgo.Interaction, o outcome) (reply *commands.Reply, label string) {
 	if o.err == nil {
-		return o.reply
+		return o.reply, outcomeOK
 	}
 	if u, ok := commands.AsUserError(o.err); ok {
-		return commands.Message(true, u.Message)
+		return commands.Message(true, u.Message), outcomeUserError
 	}
 	if isForbidden(o.err) {
 		b.log.Info("missing permissions", b.attrs(i, o.err)...)
-		return commands.Message(true, permissionHint)
+		return commands.Message(true, permissionHint), outcomeForbidden
 	}
 	if isBusy(o.err) {
 		b.log.Warn("database busy", b.attrs(i, o.err)...)
-		return commands.Message(true, busyText)
+		return commands.Message(true, busyText), outcomeBusy
 	}
 	b.log.Error("handler failed", b.attrs(i, o.err)...)
-	return commands.Message(true, internalErrorText)
+	return commands.Message(true, internalErrorText), outcomeInternalError
 }
 
 // isBusy reports a temporary refusal of the database (storage's ErrBusy, which marks

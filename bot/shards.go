@@ -30,8 +30,8 @@ type ShardPlan struct {
 // the plan; call PlanShards first to learn it (the job scheduler and the session engine
 // run only the guilds of these shards).
 func (b *Bot) PlanShards(ctx context.Context) (ShardPlan, error) {
-	if b.plan.Count > 0 {
-		return b.plan, nil
+	if plan := b.shardPlan(); plan.Count > 0 {
+		return plan, nil
 	}
 	plan := ShardPlan{Count: b.opts.ShardCount, MaxConcurrency: 1}
 	if plan.Count == 0 {
@@ -47,8 +47,17 @@ func (b *Bot) PlanShards(ctx context.Context) (ShardPlan, error) {
 		return ShardPlan{}, fmt.Errorf("discord.shard_ids: %w", err)
 	}
 	plan.IDs = ids
+	b.mu.Lock()
 	b.plan = plan
+	b.mu.Unlock()
 	return plan, nil
+}
+
+// shardPlan is the plan PlanShards made (zero before); readiness reads it while Open runs.
+func (b *Bot) shardPlan() ShardPlan {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.plan
 }
 
 // openShards connects every shard of the plan: the first on the REST session, the others
@@ -76,6 +85,7 @@ func (b *Bot) openShards(ctx context.Context) error {
 		}
 		round = id / plan.MaxConcurrency
 		b.shards = append(b.shards, s)
+		b.trackShard(id, s)
 		if err := s.Open(); err != nil {
 			return explainConnectError(err)
 		}

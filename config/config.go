@@ -10,10 +10,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,8 +57,21 @@ type Config struct {
 		ShardIDs string `mapstructure:"shard_ids"`
 	} `mapstructure:"discord"`
 	Storage struct {
-		Path string `mapstructure:"path"`
+		Path   string `mapstructure:"path"`
+		Backup struct {
+			// Every is how often the running bot backs the database up; 0 turns it off.
+			Every time.Duration `mapstructure:"every"`
+			// Keep is how many of its scheduled backups it keeps; older ones are deleted.
+			Keep int `mapstructure:"keep"`
+			// Dir is where scheduled backups go; empty means a "backups" folder beside
+			// the database.
+			Dir string `mapstructure:"dir"`
+		} `mapstructure:"backup"`
 	} `mapstructure:"storage"`
+	Metrics struct {
+		// Listen is the host:port of /metrics, /healthz and /readyz; empty turns them off.
+		Listen string `mapstructure:"listen"`
+	} `mapstructure:"metrics"`
 	Log struct {
 		Level  string `mapstructure:"level"`
 		Format string `mapstructure:"format"`
@@ -77,18 +92,22 @@ type Config struct {
 // environment variable reach a nested key that the file does not mention (viper#761),
 // and it is also the list of known keys that typo detection compares against.
 var defaults = map[string]any{
-	"discord.token":       "",
-	"discord.guild_id":    "",
-	"discord.api_url":     "https://discord.com",
-	"discord.shard_count": 0,
-	"discord.shard_ids":   "",
-	"storage.path":        "./stretchbot.db",
-	"log.level":           "info",
-	"log.format":          "text",
-	"defaults.timezone":   "UTC",
-	"catalog.extra_path":  "",
-	"session.prep_gap":    "10s",
-	"session.late_cutoff": "1h",
+	"discord.token":        "",
+	"discord.guild_id":     "",
+	"discord.api_url":      "https://discord.com",
+	"discord.shard_count":  0,
+	"discord.shard_ids":    "",
+	"storage.path":         "./stretchbot.db",
+	"storage.backup.every": "0s",
+	"storage.backup.keep":  7,
+	"storage.backup.dir":   "",
+	"metrics.listen":       "",
+	"log.level":            "info",
+	"log.format":           "text",
+	"defaults.timezone":    "UTC",
+	"catalog.extra_path":   "",
+	"session.prep_gap":     "10s",
+	"session.late_cutoff":  "1h",
 }
 
 // EnvName returns the environment variable that overrides key.
@@ -158,7 +177,7 @@ func tabIndentedLine(raw []byte) int {
 }
 
 // durationKeys are the keys read as Go durations.
-var durationKeys = []string{"session.prep_gap", "session.late_cutoff"}
+var durationKeys = []string{"session.prep_gap", "session.late_cutoff", "storage.backup.every"}
 
 // checkDurations names every duration that does not parse, with where it came from (the
 // environment variable or the file) and how to write it, all at once.
@@ -298,6 +317,10 @@ func (c *Config) Validate(requireToken bool) error {
 	if strings.TrimSpace(c.Storage.Path) == "" {
 		add("storage.path", "is empty; give the path of the SQLite file, e.g. ./stretchbot.db")
 	}
+	c.checkBackup(add)
+	if err := checkListen(c.Metrics.Listen); err != nil {
+		add("metrics.listen", "%v", err)
+	}
 	if _, err := ParseLevel(c.Log.Level); err != nil {
 		add("log.level", "%v", err)
 	}
@@ -368,4 +391,34 @@ func isSnowflake(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkBackup checks storage.backup.*: scheduled backups are off at 0, else at least an
+// hour apart (each copies the whole database), keeping at least one.
+func (c *Config) checkBackup(add func(key, format string, args ...any)) {
+	b := c.Storage.Backup
+	if b.Every == 0 {
+		return
+	}
+	if b.Every < time.Hour {
+		add("storage.backup.every", "%s is too often; use 0 for no scheduled backups, or at least 1h (e.g. 24h)", b.Every)
+	}
+	if b.Keep < 1 {
+		add("storage.backup.keep", "%d keeps no backup; keep at least 1 (default 7)", b.Keep)
+	}
+}
+
+// checkListen checks metrics.listen: empty (off) or host:port with a numeric port.
+func checkListen(listen string) error {
+	if listen == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(listen)
+	if err != nil || port == "" {
+		return fmt.Errorf("%q is not host:port; use e.g. 127.0.0.1:9090 (this machine only) or :9090 (every interface), or leave it empty to turn metrics off", listen)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q has no port number; use e.g. 127.0.0.1:9090", listen)
+	}
+	return nil
 }

@@ -72,6 +72,28 @@ func TestLoadAndValidate(t *testing.T) {
 					t.Errorf("shards = %d %q", c.Discord.ShardCount, c.Discord.ShardIDs)
 				}
 			}},
+		{name: "backups too often", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_STORAGE_BACKUP_EVERY=10m"}, validate: true,
+			wantErr: "storage.backup.every (env STRETCHBOT_STORAGE_BACKUP_EVERY): 10m0s is too often; use 0 for no scheduled backups, or at least 1h"},
+		{name: "backups keep none", file: "storage:\n  backup:\n    every: 24h\n    keep: 0\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true,
+			wantErr: "storage.backup.keep (env STRETCHBOT_STORAGE_BACKUP_KEEP): 0 keeps no backup; keep at least 1"},
+		{name: "backup interval garbled", env: []string{"STRETCHBOT_STORAGE_BACKUP_EVERY=daily"},
+			wantErr: `storage.backup.every = "daily" (from STRETCHBOT_STORAGE_BACKUP_EVERY): not a duration`},
+		{name: "backups", file: "storage:\n  backup:\n    every: 24h\n    dir: /backups\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true,
+			check: func(t *testing.T, c *Config) {
+				if b := c.Storage.Backup; b.Every != 24*time.Hour || b.Keep != 7 || b.Dir != "/backups" {
+					t.Errorf("backup = %+v; want every 24h, keep 7 (the default), dir /backups", b)
+				}
+			}},
+		{name: "metrics listen without port", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_METRICS_LISTEN=localhost"}, validate: true,
+			wantErr: `metrics.listen (env STRETCHBOT_METRICS_LISTEN): "localhost" is not host:port; use e.g. 127.0.0.1:9090`},
+		{name: "metrics listen with a named port", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_METRICS_LISTEN=:http"}, validate: true,
+			wantErr: `":http" has no port number`},
+		{name: "metrics", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_METRICS_LISTEN=:9090"}, validate: true,
+			check: func(t *testing.T, c *Config) {
+				if c.Metrics.Listen != ":9090" {
+					t.Errorf("metrics.listen = %q", c.Metrics.Listen)
+				}
+			}},
 		{name: "valid", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_DISCORD_GUILD_ID=123456789012345678"}, validate: true},
 	}
 	for _, tt := range tests {

@@ -61,3 +61,10 @@ func (e *Engine) unregister(rt *run) {
 func (e *Engine) logFor(s *Session) *slog.Logger {
 	return e.log.With("session", s.ID, "guild", s.GuildID, "channel", s.ChannelID)
 }
+
+// Running is the number of sessions this engine runs now: lobbies, live and paused.
+func (e *Engine) Running() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.runs)
+}

@@ -36,6 +36,8 @@ type DB struct {
 	defaultZone string
 	// unlock releases the shared lock a running bot holds on the database (lockFile).
 	unlock func() error
+	// observer is told of writes and lock waits (WithObserver).
+	observer Observer
 }
 
 // Option adjusts Open.
@@ -98,7 +100,7 @@ func Open(ctx context.Context, path string, now func() time.Time, opts ...Option
 // open is Open after the folder check: SQLite's part, which tests also run alone to see
 // how SQLite itself reports a folder or disk that refuses writes.
 func open(ctx context.Context, path string, now func() time.Time, opts ...Option) (*DB, error) {
-	db := &DB{path: path, now: now, log: slog.Default(), writeWait: DefaultWriteWait}
+	db := &DB{path: path, now: now, log: slog.Default(), writeWait: DefaultWriteWait, observer: nopObserver{}}
 	for _, opt := range opts {
 		opt(db)
 	}
@@ -196,13 +198,15 @@ func (db *DB) Close() error {
 func (db *DB) Path() string { return db.path }
 
 // inTx runs fn in a write transaction and commits it, or rolls back if fn fails.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	start, pause := time.Now(), 50*time.Millisecond
+	defer func() { db.observer.Write(time.Since(start), err) }()
 	for {
 		err := db.tryTx(ctx, fn)
 		if !isLocked(err) {
 			return err
 		}
+		db.observer.BusyWait()
 		if time.Since(start)+pause > db.writeWait {
 			return &busyError{path: db.path, waited: time.Since(start).Round(time.Second), err: err}
 		}

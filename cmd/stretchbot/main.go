@@ -18,6 +18,7 @@ import (
 	"github.com/stretchbot/stretchbot/catalog"
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/app"
+	"github.com/stretchbot/stretchbot/internal/metrics"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -149,7 +150,28 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string)
 		},
 	}
 
-	root.AddCommand(run, checkConfig, backupCmd, restoreCmd, versionCmd, newSandboxCommand(load, stdin, stdout))
+	healthCmd := &cobra.Command{
+		Use:   "health",
+		Short: "Ask the running bot whether it is ready (GET /readyz at metrics.listen); exit 0 if so, 1 if not",
+		Long: "Ask the running bot whether it is ready: every gateway shard connected and the database answering.\n" +
+			"It calls /readyz at metrics.listen, so it works where there is no curl (the Docker image's HEALTHCHECK).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load(cmd, false)
+			if cfg == nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+			defer cancel()
+			if err := metrics.Probe(ctx, cfg.Metrics.Listen); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "ready")
+			return nil
+		},
+	}
+
+	root.AddCommand(run, checkConfig, backupCmd, restoreCmd, healthCmd, versionCmd, newSandboxCommand(load, stdin, stdout))
 	return root
 }
 

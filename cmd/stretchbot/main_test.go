@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchbot/stretchbot/internal/metrics"
 	"github.com/stretchbot/stretchbot/storage"
 )
 
@@ -97,5 +100,42 @@ func TestBackupCommand(t *testing.T) {
 	out, err = runCLI(t, env, "restore", dest)
 	if err != nil || !strings.Contains(out, "restored "+src+" from "+dest) || !strings.Contains(out, "kept as "+src+".before-restore-") {
 		t.Errorf("restore = %q, %v", out, err)
+	}
+}
+
+// TestHealthCommand asks a readiness endpoint through the CLI, as the image's HEALTHCHECK
+// does: exit 0 ("ready") when it answers 200, an error with the reason otherwise.
+func TestHealthCommand(t *testing.T) {
+	var notReady error
+	srv := httptest.NewServer(metrics.Handler(metrics.New(), func(context.Context) error { return notReady }))
+	defer srv.Close()
+	listen := strings.TrimPrefix(srv.URL, "http://")
+	tests := []struct {
+		name     string
+		listen   string
+		notReady error
+		wantOut  string
+		wantErr  string
+	}{
+		{name: "ready", listen: listen, wantOut: "ready"},
+		{name: "gateway down", listen: listen, notReady: errors.New("the gateway connection of shard 0 is down"),
+			wantErr: "the bot is not ready (503 Service Unavailable): not ready: the gateway connection of shard 0 is down"},
+		{name: "metrics off", wantErr: "metrics.listen is empty, so the bot serves no health endpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			notReady = tt.notReady
+			out, err := runCLI(t, []string{"STRETCHBOT_METRICS_LISTEN=" + tt.listen}, "health")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("health = %q, %v; want the error %q", out, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || strings.TrimSpace(out) != tt.wantOut {
+				t.Fatalf("health = %q, %v; want %q", out, err, tt.wantOut)
+			}
+		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/commands"
 	"github.com/stretchbot/stretchbot/config"
+	"github.com/stretchbot/stretchbot/internal/metrics"
 	"github.com/stretchbot/stretchbot/jobs"
 	"github.com/stretchbot/stretchbot/session"
 	"github.com/stretchbot/stretchbot/storage"
@@ -38,6 +39,7 @@ type App struct {
 	bot      *bot.Bot
 	sessions *session.Engine
 	jobs     *jobs.Scheduler
+	metrics  *metrics.Server // nil when metrics.listen is empty
 	log      *slog.Logger
 }
 
@@ -55,8 +57,13 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
+	var m *metrics.Metrics
+	if cfg.Metrics.Listen != "" {
+		m = metrics.New()
+	}
+	botObserver, dbObserver := observers(m)
 	db, err := storage.Open(ctx, cfg.Storage.Path, opts.Clock.Now, storage.WithLogger(opts.Logger),
-		storage.WithDefaultTimezone(cfg.Defaults.Timezone))
+		storage.WithDefaultTimezone(cfg.Defaults.Timezone), storage.WithObserver(dbObserver))
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +78,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 		ShardCount:       cfg.Discord.ShardCount,
 		ShardIDs:         cfg.Discord.ShardIDs,
 		IdentifyInterval: opts.IdentifyInterval,
+		Observer:         botObserver,
 	})
 	if err != nil {
 		db.Close()
@@ -114,11 +122,20 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	}
 	scheduler.Handle(purgeJob, purgeCompletedJobs(db, scheduler, opts.Clock.Now))
 	scheduler.Handle(sessionWakeJob, wakeSession(sessions))
-	if err := b.Open(ctx, commands.All(deps)); err != nil {
+	// Metrics and health serve before the gateway connects, so a probe sees the bot
+	// starting (/healthz 200, /readyz 503) rather than nothing.
+	if m != nil {
+		gauges(m, b, sessions, db, scope, opts.Clock.Now)
+	}
+	server, err := serveMetrics(cfg.Metrics.Listen, m, readiness(b, db), opts.Logger)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a := &App{db: db, bot: b, sessions: sessions, jobs: scheduler, log: opts.Logger}
+	if err := b.Open(ctx, commands.All(deps)); err != nil {
+		return nil, errors.Join(err, closeServer(ctx, server), db.Close())
+	}
+	a := &App{db: db, bot: b, sessions: sessions, jobs: scheduler, metrics: server, log: opts.Logger}
 	// Sessions resume, and due work runs, only once the gateway is up, so their buttons
 	// can be answered; sessions first, so a scheduled lobby finds its channel's state.
 	if err := errors.Join(sessions.Restore(ctx), scheduler.Start(ctx), queuePurge(ctx, scheduler, opts.Clock.Now())); err != nil {
@@ -164,7 +181,15 @@ func purgeCompletedJobs(db *storage.DB, q *jobs.Scheduler, now func() time.Time)
 // resume at the next start), then close the database.
 func (a *App) Close(ctx context.Context) error {
 	botErr := a.bot.Close(ctx)
-	return errors.Join(botErr, a.jobs.Shutdown(ctx), a.sessions.Shutdown(ctx), a.db.Close())
+	return errors.Join(botErr, a.jobs.Shutdown(ctx), a.sessions.Shutdown(ctx), closeServer(ctx, a.metrics), a.db.Close())
+}
+
+// MetricsAddr is where /metrics, /healthz and /readyz are served, or "" when metrics are off.
+func (a *App) MetricsAddr() string {
+	if a.metrics == nil {
+		return ""
+	}
+	return a.metrics.Addr().String()
 }
 
 // Run starts the bot and serves until ctx is cancelled (SIGINT/SIGTERM), then

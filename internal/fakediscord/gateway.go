@@ -47,6 +47,7 @@ type gateway struct {
 	required   int           // the fewest shards an Identify may name (Options.RequiredShards)
 	intents    []int64       // the intents of each accepted Identify, in order
 	changed    chan struct{} // closed and replaced when a shard's live connection changes
+	down       bool          // HoldGateway: new connections are refused, as in an outage
 }
 
 // shardSession is one shard's gateway session: its live connection and what it keeps for
@@ -86,6 +87,14 @@ func newGateway(s *Server) *gateway {
 
 // serve upgrades the request and reads the client's frames until the connection ends.
 func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	down := g.down
+	g.mu.Unlock()
+	if down {
+		// Discord behind Cloudflare during an outage: the upgrade fails with a 5xx.
+		http.Error(w, "gateway unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := g.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		g.s.logf("fakediscord: gateway upgrade: %v", err) // Upgrade already answered the client.
@@ -429,6 +438,15 @@ func (s *Server) DropGateway() bool {
 		dropped = true
 	}
 	return dropped
+}
+
+// HoldGateway refuses (held true) or accepts again (false) new gateway connections, as
+// during an outage; live connections are not touched (DropGateway ends them). A client
+// that reconnects meanwhile fails and tries again.
+func (s *Server) HoldGateway(held bool) {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	s.gw.down = held
 }
 
 // Connected reports whether a client has identified and every shard session has a live
