@@ -99,7 +99,9 @@ func (s *Server) dispatch(req *request, arrived time.Time) (string, reply) {
 	return name, apiError(http.StatusNotFound, 0, "404: Not Found")
 }
 
-// finish records the call, tells subscribers and writes the answer.
+// finish tells subscribers, records the call and writes the answer. Subscribers hear
+// first, so whoever waits for the call (WaitForCall) finds its events delivered: the
+// sandbox prints the bot's answer before its next prompt.
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, req *request, route string, rep reply) {
 	c := Call{Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.Query(), Status: rep.status, Time: s.clock()}
 	if req != nil {
@@ -108,11 +110,11 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, req *request, ro
 			_ = json.Unmarshal(req.raw, &c.Body) // parseRequest already checked it is JSON.
 		}
 	}
+	s.emit(rep.events)
 	s.mu.Lock()
 	s.record(c)
 	s.mu.Unlock()
 	s.logf("fakediscord: %s %s -> %d", r.Method, r.URL.Path, rep.status)
-	s.emit(rep.events)
 	writeReply(w, rep)
 }
 

@@ -147,8 +147,10 @@ type Event struct {
 }
 
 // Subscribe calls fn for every event from now on, in the order the changes happened, on
-// the goroutine that serves the request. fn must return quickly and must not send REST
-// requests to this server (that would deadlock); it may read Messages, Calls and the like.
+// the goroutine that serves the request, before that request is recorded as a Call (so a
+// WaitForCall that sees the call finds its events delivered). fn must return quickly and
+// must not send REST requests to this server (that would deadlock); it may read Messages,
+// Calls and the like.
 // The returned function unsubscribes.
 func (s *Server) Subscribe(fn func(Event)) (unsubscribe func()) {
 	s.mu.Lock()

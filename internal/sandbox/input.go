@@ -2,7 +2,7 @@ package sandbox
 
 import (
 	"fmt"
-	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,37 +11,43 @@ import (
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
 )
 
-// Everyone may view and post in the sandbox channel; @you is also an admin.
-const (
-	memberPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages | discordgo.PermissionReadMessageHistory
-	adminPermissions  = discordgo.PermissionManageGuild | discordgo.PermissionManageMessages
-)
-
-// member returns the member called name, creating them with a stable ID.
-func (c *console) member(name string) fakediscord.Member {
-	if m, ok := c.members[name]; ok {
-		return m
+// changeRole gives the member called actor the role named in arg ("@hosts"), or takes it
+// away. Their next interaction carries the changed roles.
+func (c *console) changeRole(actor string, give bool, arg string) error {
+	words := splitWords(arg)
+	if len(words) != 1 || !strings.HasPrefix(words[0], "@") {
+		return fmt.Errorf("usage: +role @role or -role @role, e.g. as @sam +role @hosts")
 	}
-	h := fnv.New64a()
-	h.Write([]byte(name))
-	m := fakediscord.Member{
-		ID:          strconv.FormatUint(300000000000000000+h.Sum64()%100000000000000000, 10),
-		Username:    name,
-		GlobalName:  name,
-		Permissions: memberPermissions,
+	name := strings.TrimPrefix(words[0], "@")
+	if name == "everyone" {
+		return fmt.Errorf("every member has @everyone; name another role, e.g. @hosts")
 	}
-	c.members[name] = m
-	return m
+	changed := c.names.setRole(actor, c.names.role(name), give)
+	switch {
+	case give && changed:
+		c.printf("@%s now has @%s\n", actor, name)
+	case give:
+		c.printf("@%s already has @%s\n", actor, name)
+	case changed:
+		c.printf("@%s no longer has @%s\n", actor, name)
+	default:
+		c.printf("@%s does not have @%s\n", actor, name)
+	}
+	return nil
 }
 
-// slash parses "/name [sub [sub]] key:value ..." against the registered definition,
-// so each value gets the option type the bot declared.
+// slash parses "/name [sub [sub]] key:value ...", checks it as Discord's client does
+// (a subcommand chosen, every required option given), and sends it. A line Discord's
+// client would not send is a console error and nothing reaches the bot.
 func (c *console) slash(actor fakediscord.Member, line string) error {
-	opts, name, err := c.parseCommand(line, "")
+	inv, err := c.parseCommand(splitWords(line))
 	if err != nil {
 		return err
 	}
-	return c.dispatch(c.fake.SlashCommand(c.ctx(actor), name, opts...))
+	if err := inv.ready(); err != nil {
+		return err
+	}
+	return c.dispatch(c.fake.SlashCommand(c.ctx(actor), inv.name, inv.options()...))
 }
 
 // complete shows the choices the bot offers for the last option of the line.
@@ -55,11 +61,21 @@ func (c *console) complete(actor fakediscord.Member, line string) error {
 	if !ok {
 		return fmt.Errorf("the last word must be option:partial, e.g. name:ch")
 	}
-	opts, name, err := c.parseCommand(strings.Join(words[:len(words)-1], " "), focused)
+	inv, err := c.parseCommand(words[:len(words)-1])
 	if err != nil {
 		return err
 	}
-	i := c.fake.Autocomplete(c.ctx(actor), name, focused, value, opts...)
+	if err := inv.chosen(); err != nil {
+		return err
+	}
+	def := findOption(inv.defs, focused)
+	switch {
+	case def == nil:
+		return fmt.Errorf("%s has no option %q; see options /%s", inv.title(), focused, inv.name)
+	case !def.Autocomplete:
+		return fmt.Errorf("%s's option %s has no suggestions from the bot; see options /%s for what it takes", inv.title(), focused, inv.name)
+	}
+	i := c.fake.Autocomplete(c.ctx(actor), inv.name, focused, value, inv.options()...)
 	if err := c.dispatch(i); err != nil {
 		return err
 	}
@@ -73,49 +89,103 @@ func (c *console) complete(actor fakediscord.Member, line string) error {
 	return nil
 }
 
-// parseCommand turns a console line into the command name and its options. When
-// focused is set (autocomplete), the subcommand path is returned without leaves
-// for the fake to put the focused option into.
-func (c *console) parseCommand(line, focused string) ([]fakediscord.Option, string, error) {
-	words := splitWords(strings.TrimPrefix(strings.TrimSpace(line), "/"))
-	if len(words) == 0 {
-		return nil, "", fmt.Errorf("type a command after /, e.g. /help")
-	}
-	name := words[0]
-	def := c.definition(name)
-	if def == nil {
-		return nil, "", fmt.Errorf("the bot has no /%s command; try /help", name)
-	}
-	defOpts := def.Options
-	var path []string
-	rest := words[1:]
-	for len(rest) > 0 && !strings.Contains(rest[0], ":") {
-		sub := findOption(defOpts, rest[0])
-		if sub == nil || (sub.Type != discordgo.ApplicationCommandOptionSubCommand && sub.Type != discordgo.ApplicationCommandOptionSubCommandGroup) {
-			return nil, "", fmt.Errorf("/%s has no subcommand %q", name, rest[0])
-		}
-		path, defOpts, rest = append(path, sub.Name), sub.Options, rest[1:]
-	}
-	var leaves []fakediscord.Option
-	for _, w := range rest {
-		key, value, _ := strings.Cut(w, ":")
-		o, err := c.option(defOpts, name, key, value)
-		if err != nil {
-			return nil, "", err
-		}
-		leaves = append(leaves, o)
-	}
-	return nestSubcommands(path, leaves), name, nil
+// invocation is a console line read against the command's registered definition.
+type invocation struct {
+	name string
+	// path is the subcommand group and subcommand chosen, in order.
+	path []string
+	// defs are the options that can follow the path: subcommands while none is chosen.
+	defs   []*discordgo.ApplicationCommandOption
+	leaves []fakediscord.Option
+	given  []string // names of the leaves, in order
 }
 
-func nestSubcommands(path []string, leaves []fakediscord.Option) []fakediscord.Option {
-	if len(path) == 0 {
-		return leaves
+// title names the command as Discord shows it: "/schedule create".
+func (inv invocation) title() string {
+	return "/" + strings.Join(append([]string{inv.name}, inv.path...), " ")
+}
+
+// options nests the leaves in the chosen subcommands.
+func (inv invocation) options() []fakediscord.Option {
+	switch len(inv.path) {
+	case 0:
+		return inv.leaves
+	case 1:
+		return []fakediscord.Option{fakediscord.Subcommand(inv.path[0], inv.leaves...)}
 	}
-	if len(path) == 1 {
-		return []fakediscord.Option{fakediscord.Subcommand(path[0], leaves...)}
+	return []fakediscord.Option{fakediscord.SubcommandGroup(inv.path[0], fakediscord.Subcommand(inv.path[1], inv.leaves...))}
+}
+
+// chosen fails when a subcommand is still to be chosen, which Discord's client does not
+// let anyone skip.
+func (inv invocation) chosen() error {
+	var subs []string
+	for _, d := range inv.defs {
+		if d.Type == discordgo.ApplicationCommandOptionSubCommand || d.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			subs = append(subs, d.Name)
+		}
 	}
-	return []fakediscord.Option{fakediscord.SubcommandGroup(path[0], fakediscord.Subcommand(path[1], leaves...))}
+	if len(subs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s needs a subcommand: %s (see options /%s)", inv.title(), strings.Join(subs, ", "), inv.name)
+}
+
+// ready fails, as Discord's client refuses to send, when a subcommand or a required
+// option is missing.
+func (inv invocation) ready() error {
+	if err := inv.chosen(); err != nil {
+		return err
+	}
+	var missing []string
+	for _, d := range inv.defs {
+		if d.Required && !slices.Contains(inv.given, d.Name) {
+			missing = append(missing, d.Name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s needs the option %s (required)", inv.title(), missing[0])
+	}
+	return fmt.Errorf("%s needs the options %s and %s (required)", inv.title(),
+		strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])
+}
+
+// parseCommand reads the words of a console line ("/name", subcommands, key:value)
+// against the registered definition: each value becomes the type the bot declared,
+// checked as Discord's client checks it.
+func (c *console) parseCommand(words []string) (invocation, error) {
+	if len(words) == 0 || strings.TrimPrefix(words[0], "/") == "" {
+		return invocation{}, fmt.Errorf("type a command after /, e.g. /help")
+	}
+	inv := invocation{name: strings.TrimPrefix(words[0], "/")}
+	def := c.definition(inv.name)
+	if def == nil {
+		return invocation{}, fmt.Errorf("the bot has no /%s command; try /help", inv.name)
+	}
+	inv.defs = def.Options
+	rest := words[1:]
+	for len(rest) > 0 && !strings.Contains(rest[0], ":") {
+		sub := findOption(inv.defs, rest[0])
+		if sub == nil || (sub.Type != discordgo.ApplicationCommandOptionSubCommand && sub.Type != discordgo.ApplicationCommandOptionSubCommandGroup) {
+			return invocation{}, fmt.Errorf("%s has no subcommand %q; see options /%s", inv.title(), rest[0], inv.name)
+		}
+		inv.path, inv.defs, rest = append(inv.path, sub.Name), sub.Options, rest[1:]
+	}
+	for _, w := range rest {
+		key, value, _ := strings.Cut(w, ":")
+		if slices.Contains(inv.given, key) {
+			return invocation{}, fmt.Errorf("%s: the option %s is given twice", inv.title(), key)
+		}
+		o, err := c.option(inv, key, value)
+		if err != nil {
+			return invocation{}, err
+		}
+		inv.leaves, inv.given = append(inv.leaves, o), append(inv.given, key)
+	}
+	return inv, nil
 }
 
 func (c *console) definition(name string) *discordgo.ApplicationCommand {
@@ -137,24 +207,18 @@ func findOption(opts []*discordgo.ApplicationCommandOption, name string) *discor
 }
 
 // option converts one key:value to the declared type, with a sentence for a mistake.
-func (c *console) option(defs []*discordgo.ApplicationCommandOption, command, key, value string) (fakediscord.Option, error) {
-	def := findOption(defs, key)
-	if def == nil {
-		return fakediscord.Option{}, fmt.Errorf("/%s has no option %q", command, key)
+func (c *console) option(inv invocation, key, value string) (fakediscord.Option, error) {
+	def := findOption(inv.defs, key)
+	if def == nil || def.Type == discordgo.ApplicationCommandOptionSubCommand || def.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+		return fakediscord.Option{}, fmt.Errorf("%s has no option %q; see options /%s", inv.title(), key, inv.name)
+	}
+	value, err := chooseValue(def, value)
+	if err != nil {
+		return fakediscord.Option{}, fmt.Errorf("%w (see options /%s)", err, inv.name)
 	}
 	switch def.Type {
-	case discordgo.ApplicationCommandOptionInteger:
-		n, err := strconv.ParseInt(value, 10, 64)
-		if err != nil {
-			return fakediscord.Option{}, fmt.Errorf("%s: %q is not a whole number", key, value)
-		}
-		return fakediscord.IntegerOption(key, n), nil
-	case discordgo.ApplicationCommandOptionNumber:
-		f, err := strconv.ParseFloat(value, 64)
-		if err != nil {
-			return fakediscord.Option{}, fmt.Errorf("%s: %q is not a number", key, value)
-		}
-		return fakediscord.NumberOption(key, f), nil
+	case discordgo.ApplicationCommandOptionInteger, discordgo.ApplicationCommandOptionNumber:
+		return numberOption(def, value)
 	case discordgo.ApplicationCommandOptionBoolean:
 		b, err := strconv.ParseBool(value)
 		if err != nil {
@@ -162,9 +226,77 @@ func (c *console) option(defs []*discordgo.ApplicationCommandOption, command, ke
 		}
 		return fakediscord.BoolOption(key, b), nil
 	case discordgo.ApplicationCommandOptionUser:
-		return fakediscord.UserOption(key, c.member(strings.TrimPrefix(value, "@"))), nil
+		return fakediscord.UserOption(key, c.names.member(strings.TrimPrefix(value, "@"))), nil
+	case discordgo.ApplicationCommandOptionRole:
+		if !strings.HasPrefix(value, "@") {
+			return fakediscord.Option{}, fmt.Errorf("%s takes a role: write it as @name, e.g. %s:@hosts", key, key)
+		}
+		return fakediscord.RoleOption(key, c.names.role(strings.TrimPrefix(value, "@"))), nil
+	case discordgo.ApplicationCommandOptionChannel:
+		if !strings.HasPrefix(value, "#") {
+			return fakediscord.Option{}, fmt.Errorf("%s takes a channel: write it as #name, e.g. %s:#%s", key, key, channelName)
+		}
+		if len(def.ChannelTypes) > 0 && !slices.Contains(def.ChannelTypes, discordgo.ChannelTypeGuildText) {
+			return fakediscord.Option{}, fmt.Errorf("%s takes a kind of channel the sandbox does not have (it has text channels only)", key)
+		}
+		return fakediscord.ChannelOption(key, c.names.channel(strings.TrimPrefix(value, "#"))), nil
+	case discordgo.ApplicationCommandOptionString:
+		if err := checkLength(def, value); err != nil {
+			return fakediscord.Option{}, err
+		}
+		return fakediscord.StringOption(key, value), nil
 	}
-	return fakediscord.StringOption(key, value), nil
+	return fakediscord.Option{}, fmt.Errorf("the sandbox cannot fill %s options yet (%s)", kindName(def.Type), key)
+}
+
+// numberOption reads an integer or number option and checks its range, as Discord's
+// client does before sending.
+func numberOption(def *discordgo.ApplicationCommandOption, value string) (fakediscord.Option, error) {
+	var f float64
+	var o fakediscord.Option
+	if def.Type == discordgo.ApplicationCommandOptionInteger {
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil {
+			return o, fmt.Errorf("%s: %q is not a whole number", def.Name, value)
+		}
+		f, o = float64(n), fakediscord.IntegerOption(def.Name, n)
+	} else {
+		n, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return o, fmt.Errorf("%s: %q is not a number", def.Name, value)
+		}
+		f, o = n, fakediscord.NumberOption(def.Name, n)
+	}
+	if r := valueRange(def); r != "" && ((def.MinValue != nil && f < *def.MinValue) || (def.MaxValue != 0 && f > def.MaxValue)) {
+		return fakediscord.Option{}, fmt.Errorf("%s must be %s, not %s", def.Name, r, value)
+	}
+	return o, nil
+}
+
+// chooseValue maps what was typed for an option with choices to the choice's value:
+// typed as the choice's name (as picked from Discord's list, any case) or as its value.
+// An option without choices takes the text as typed.
+func chooseValue(def *discordgo.ApplicationCommandOption, typed string) (string, error) {
+	if len(def.Choices) == 0 {
+		return typed, nil
+	}
+	var names []string
+	for _, ch := range def.Choices {
+		value := fmt.Sprint(ch.Value)
+		if strings.EqualFold(ch.Name, typed) || value == typed {
+			return value, nil
+		}
+		names = append(names, strconv.Quote(ch.Name))
+	}
+	return "", fmt.Errorf("%s must be one of %s, not %q", def.Name, strings.Join(names, ", "), typed)
+}
+
+func checkLength(def *discordgo.ApplicationCommandOption, value string) error {
+	n := len([]rune(value))
+	if (def.MinLength != nil && n < *def.MinLength) || (def.MaxLength > 0 && n > def.MaxLength) {
+		return fmt.Errorf("%s must be %s long, not %d", def.Name, lengthRange(def), n)
+	}
+	return nil
 }
 
 // splitWords splits on spaces, keeping "double-quoted text" (quotes removed) whole,
@@ -197,12 +329,15 @@ func splitWords(line string) []string {
 // press clicks the newest button labelled label (case-insensitive) in the channel.
 func (c *console) press(actor fakediscord.Member, label string) error {
 	if label == "" {
-		return fmt.Errorf("usage: press <button label>, e.g. press Join")
+		return fmt.Errorf(`usage: press <button label>, e.g. press Join or press "Start now"`)
 	}
 	msgs := c.fake.Messages(channelID)
 	for j := len(msgs) - 1; j >= 0; j-- {
 		for _, b := range buttons(msgs[j]) {
 			if strings.EqualFold(b.Label, label) && b.CustomID != "" {
+				if b.Disabled {
+					return fmt.Errorf("the newest %q button is greyed out: the bot has disabled it", b.Label)
+				}
 				i, err := c.fake.ComponentClick(c.ctx(actor), msgs[j].ID, b.CustomID)
 				if err != nil {
 					return err

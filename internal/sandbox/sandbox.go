@@ -7,17 +7,19 @@ package sandbox
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/clock"
 	"github.com/stretchbot/stretchbot/config"
 	"github.com/stretchbot/stretchbot/internal/app"
 	"github.com/stretchbot/stretchbot/internal/fakediscord"
@@ -33,14 +35,26 @@ const (
 // answerWait bounds how long the console waits for the bot to answer one line.
 const answerWait = 10 * time.Second
 
+// DefaultFast is the speed-up of --fast without a number: a 3-minute routine in 18 s.
+const DefaultFast = 10
+
 // Options configure a sandbox run.
 type Options struct {
 	// Config is the loaded config; token, API URL and server are replaced.
 	Config *config.Config
 	// DBPath keeps the database; empty uses a throwaway one.
 	DBPath string
-	In     io.Reader
-	Out    io.Writer
+	// OutDir receives the files the bot attaches (the heatmap); empty makes a new
+	// temporary folder, which is kept after the sandbox ends so the files can be opened.
+	OutDir string
+	// Fast runs the bot's clock that many times faster than real time; 0 or 1 is real
+	// time. The fake Discord keeps real time: its 3-second answer deadline judges how
+	// fast the bot really answers.
+	Fast int
+	In   io.Reader
+	// Out receives the console; when it is a terminal the bot's messages that arrive
+	// while a line is being typed are drawn above the prompt (see screen).
+	Out io.Writer
 	// Log receives the bot's warnings and errors.
 	Log io.Writer
 }
@@ -48,34 +62,56 @@ type Options struct {
 // Run starts the fake Discord and the bot, then reads console lines until "quit",
 // end of input or ctx is cancelled.
 func Run(ctx context.Context, opts Options) error {
+	c, stop, err := start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return c.loop(ctx, opts.In)
+}
+
+// start starts the fake Discord and the bot and greets on a console wired to both; stop
+// stops them in order and removes a throwaway database.
+func start(ctx context.Context, opts Options) (c *console, stop func(), err error) {
+	if opts.Fast < 0 {
+		return nil, nil, fmt.Errorf("--fast must be a speed-up of 1 or more (e.g. --fast=%d), not %d", DefaultFast, opts.Fast)
+	}
+	outDir, err := filesFolder(opts.OutDir)
+	if err != nil {
+		return nil, nil, err
+	}
 	fake, err := fakediscord.Start(fakediscord.Options{BotName: "stretchbot"})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer fake.Close()
-
 	cfg, cleanup, err := sandboxConfig(opts, fake.URL())
 	if err != nil {
-		return err
+		fake.Close()
+		return nil, nil, err
 	}
-	defer cleanup()
-
+	clk := clock.Real()
+	if opts.Fast > 1 {
+		clk = clock.Scaled(opts.Fast)
+	}
 	logger := slog.New(slog.NewTextHandler(opts.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.Start(ctx, cfg, app.Options{Logger: logger})
-	if err != nil {
-		return err
+	proc := &botProcess{cfg: cfg, opts: app.Options{Logger: logger, Clock: clk}}
+	if err := proc.start(ctx); err != nil {
+		cleanup()
+		fake.Close()
+		return nil, nil, err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		a.Close(closeCtx)
-	}()
-
-	c := newConsole(fake, opts.Out)
+	c = newConsole(fake, newScreen(opts.Out, isTerminal(opts.Out)))
+	c.clock, c.speed, c.outDir, c.bot = clk, max(opts.Fast, 1), outDir, proc
 	unsubscribe := fake.Subscribe(c.show)
-	defer unsubscribe()
 	c.greet(cfg.Storage.Path, opts.DBPath == "")
-	return c.loop(ctx, opts.In)
+	return c, func() {
+		unsubscribe()
+		if err := proc.stop(); err != nil {
+			logger.Warn("the bot did not stop cleanly", "err", err)
+		}
+		cleanup()
+		fake.Close()
+	}, nil
 }
 
 // sandboxConfig points the config at the fake and at the chosen database.
@@ -96,28 +132,83 @@ func sandboxConfig(opts Options, apiURL string) (*config.Config, func(), error) 
 	return &cfg, func() { os.RemoveAll(dir) }, nil
 }
 
+// filesFolder makes the folder attachments are saved in: dir (created if missing), or a
+// new temporary folder when dir is empty.
+func filesFolder(dir string) (string, error) {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "stretchbot-sandbox-files-")
+		if err != nil {
+			return "", fmt.Errorf("cannot create a temporary folder for the bot's files: %w; pass --out with a folder you can write to", err)
+		}
+		return tmp, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("cannot use %s for the bot's files: %w; pass --out with a folder you can write to", dir, err)
+	}
+	return filepath.Abs(dir)
+}
+
+// botProcess is the running bot; restart closes it and starts it again on the same
+// database, clock and fake Discord, as a redeploy of the real bot would.
+type botProcess struct {
+	cfg  *config.Config
+	opts app.Options
+	app  *app.App // nil while stopped
+}
+
+func (b *botProcess) start(ctx context.Context) error {
+	a, err := app.Start(ctx, b.cfg, b.opts)
+	if err != nil {
+		return err
+	}
+	b.app = a
+	return nil
+}
+
+// stop closes the bot, waiting up to 10 s for what it is doing; stopping a stopped bot
+// does nothing.
+func (b *botProcess) stop() error {
+	if b.app == nil {
+		return nil
+	}
+	closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := b.app.Close(closeCtx)
+	b.app = nil
+	return err
+}
+
+// restart stops the bot and starts it again. Sessions stay active in the database while
+// it is down, and app.Start resumes them.
+func (b *botProcess) restart(ctx context.Context) error {
+	if err := b.stop(); err != nil {
+		return fmt.Errorf("the bot did not stop cleanly: %w", err)
+	}
+	if err := b.start(ctx); err != nil {
+		return fmt.Errorf("the bot did not start again: %w; type restart to try once more", err)
+	}
+	return nil
+}
+
 // console reads commands and prints what the bot does.
 type console struct {
-	fake *fakediscord.Server
-	out  io.Writer
-	mu   sync.Mutex // serialises writes from the event feed and the prompt
-	// members are the people typed as "@name", created on first use.
-	members map[string]fakediscord.Member
+	fake   *fakediscord.Server
+	screen *screen
+	clock  clock.Clock // the bot's clock: relative times are shown against it
+	speed  int         // how many times faster than real time clock runs
+	outDir string      // where attachments are saved
+	bot    *botProcess
+	names  *directory
+	// saved maps an attachment's ID to the file it was saved as; written only by show,
+	// which the fake calls one event at a time.
+	saved map[string]string
 }
 
-func newConsole(fake *fakediscord.Server, out io.Writer) *console {
-	c := &console{fake: fake, out: out, members: map[string]fakediscord.Member{}}
-	you := c.member("you")
-	you.Permissions |= adminPermissions
-	c.members["you"] = you
-	return c
+func newConsole(fake *fakediscord.Server, s *screen) *console {
+	return &console{fake: fake, screen: s, clock: clock.Real(), speed: 1, names: newDirectory(fake), saved: map[string]string{}}
 }
 
-func (c *console) printf(format string, args ...any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	fmt.Fprintf(c.out, format, args...)
-}
+func (c *console) printf(format string, args ...any) { c.screen.printf(format, args...) }
 
 func (c *console) greet(dbPath string, throwaway bool) {
 	where := "database " + dbPath
@@ -125,7 +216,14 @@ func (c *console) greet(dbPath string, throwaway bool) {
 		where = "a throwaway database"
 	}
 	c.printf("stretchbot sandbox: the real bot against a fake Discord, with %s.\n"+
-		"You are @you (a server admin) in #%s. Type `help` for the console's commands, `/help` for the bot's.\n", where, channelName)
+		"You are @you (a server admin) in #%s. Type `help` for the console's commands, `/help` for the bot's.\n"+
+		"Files the bot attaches are saved in %s.\n", where, channelName, c.outDir)
+	if c.speed > 1 {
+		c.printf("Time runs %d× faster for the bot: a 1-minute step takes %v.\n", c.speed, time.Minute/time.Duration(c.speed))
+	}
+	if c.screen.terminal {
+		c.printf("If the bot prints while you type, Ctrl-R shows your line again.\n")
+	}
 }
 
 func (c *console) loop(ctx context.Context, in io.Reader) error {
@@ -134,13 +232,14 @@ func (c *console) loop(ctx context.Context, in io.Reader) error {
 	go func() {
 		scanner := bufio.NewScanner(in)
 		for scanner.Scan() {
+			c.screen.entered()
 			lines <- scanner.Text()
 		}
 		readErr <- scanner.Err()
 		close(lines)
 	}()
 	for {
-		c.printf("> ")
+		c.screen.prompt()
 		select {
 		case <-ctx.Done():
 			c.printf("\n")
@@ -150,7 +249,7 @@ func (c *console) loop(ctx context.Context, in io.Reader) error {
 				c.printf("\n")
 				return <-readErr
 			}
-			if quit := c.execute(line); quit {
+			if quit := c.execute(ctx, line); quit {
 				return nil
 			}
 		}
@@ -158,12 +257,12 @@ func (c *console) loop(ctx context.Context, in io.Reader) error {
 }
 
 // execute runs one console line and reports whether the user asked to quit.
-func (c *console) execute(line string) bool {
+func (c *console) execute(ctx context.Context, line string) bool {
 	line = strings.TrimSpace(line)
-	actor := c.members["you"]
+	actor := "you"
 	if rest, ok := strings.CutPrefix(line, "as "); ok {
 		name, cmd, _ := strings.Cut(strings.TrimSpace(rest), " ")
-		actor = c.member(strings.TrimPrefix(name, "@"))
+		actor = strings.TrimPrefix(name, "@")
 		line = strings.TrimSpace(cmd)
 	}
 	var err error
@@ -174,11 +273,19 @@ func (c *console) execute(line string) bool {
 	case line == "help":
 		c.printf("%s", consoleHelp)
 	case strings.HasPrefix(line, "/"):
-		err = c.slash(actor, line)
+		err = c.slash(c.names.member(actor), line)
 	case word == "press":
-		err = c.press(actor, strings.TrimSpace(rest))
+		err = c.press(c.names.member(actor), strings.Join(splitWords(rest), " "))
 	case word == "complete":
-		err = c.complete(actor, strings.TrimSpace(rest))
+		err = c.complete(c.names.member(actor), strings.TrimSpace(rest))
+	case word == "options":
+		err = c.showOptions(strings.TrimSpace(rest))
+	case word == "+role" || word == "-role":
+		err = c.changeRole(actor, word == "+role", strings.TrimSpace(rest))
+	case word == "wait":
+		err = c.wait(ctx, strings.TrimSpace(rest))
+	case line == "restart":
+		err = c.restart(ctx)
 	default:
 		err = fmt.Errorf("unknown console command %q; type help", word)
 	}
@@ -190,16 +297,50 @@ func (c *console) execute(line string) bool {
 
 const consoleHelp = `Console commands:
   /command [sub] name:value name:"two words"   run a slash command, e.g. /exercise name:cat-stretch
-  press <label>                                 press the newest button with that label, e.g. press Join
+                                                roles are @name, channels #name: /settings host-role:@hosts
+  options /command                              list a command's subcommands, options and choices
+  press <label>                                 press the newest button with that label, e.g. press "Start now"
   complete /command option:partial              show autocomplete choices, e.g. complete /exercise name:ch
   as @name <any of the above>                   act as another member, e.g. as @sam press Join
+  +role @role, -role @role                      give or take a role, e.g. as @sam +role @hosts
+  wait <duration>                               let time pass on the bot's clock, e.g. wait 4m
+  restart                                       restart the bot on the same database; sessions carry on
   quit                                          leave (also Ctrl-D)
+Members, roles and channels are created the first time you name them.
 `
+
+// restart restarts the bot, saying what happens.
+func (c *console) restart(ctx context.Context) error {
+	c.printf("restarting the bot on the same database…\n")
+	if err := c.bot.restart(ctx); err != nil {
+		return err
+	}
+	c.printf("the bot is back; running sessions were restored from the database.\n")
+	return nil
+}
+
+// wait lets d pass on the bot's clock: d/speed of real time.
+func (c *console) wait(ctx context.Context, arg string) error {
+	d, err := time.ParseDuration(arg)
+	if err != nil || d < 0 {
+		return fmt.Errorf("usage: wait <duration>, e.g. wait 90s or wait 4m (got %q)", arg)
+	}
+	timer := time.NewTimer(d / time.Duration(c.speed))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return nil
+}
 
 // dispatch sends an interaction and waits until the bot has answered it fully:
 // its callback, and for a deferred answer the edit or follow-up that completes it.
 func (c *console) dispatch(i *discordgo.Interaction) error {
 	if err := c.fake.Interact(i); err != nil {
+		if errors.Is(err, fakediscord.ErrNoSession) {
+			return errors.New("the bot is not connected; type restart to start it again")
+		}
 		return err
 	}
 	if err := c.waitForCall(func(call fakediscord.Call) bool {
@@ -225,6 +366,9 @@ func (c *console) waitForCall(match func(fakediscord.Call) bool) error {
 	return nil
 }
 
+// ctx is where members act: the sandbox channel, where the bot holds exactly the
+// permissions its invite asks for.
 func (c *console) ctx(m fakediscord.Member) fakediscord.InteractionContext {
-	return fakediscord.InteractionContext{GuildID: guildID, ChannelID: channelID, ChannelName: channelName, Member: m}
+	return fakediscord.InteractionContext{GuildID: guildID, ChannelID: channelID, ChannelName: channelName, Member: m,
+		AppPermissions: bot.Permissions}
 }
