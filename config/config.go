@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -391,6 +392,15 @@ func isSnowflake(s string) bool {
 		}
 	}
 	return true
+}
+
+// BackupDir is where scheduled backups go: storage.backup.dir, or a "backups" folder
+// beside the database.
+func (c *Config) BackupDir() string {
+	if c.Storage.Backup.Dir != "" {
+		return c.Storage.Backup.Dir
+	}
+	return filepath.Join(filepath.Dir(c.Storage.Path), "backups")
 }
 
 // checkBackup checks storage.backup.*: scheduled backups are off at 0, else at least an

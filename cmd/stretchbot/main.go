@@ -93,6 +93,9 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string)
 			if cfg.Storage.Path != "" {
 				problems = append(problems, storage.CheckPath(cfg.Storage.Path))
 			}
+			if cfg.Storage.Backup.Every > 0 {
+				problems = append(problems, storage.PrepareBackupDir(cfg.BackupDir(), false))
+			}
 			if _, err := catalog.Load(cfg.Catalog.ExtraPath); err != nil {
 				problems = append(problems, err)
 			}

@@ -50,6 +50,9 @@ func TestCheckConfig(t *testing.T) {
 		{name: "every problem at once", env: []string{"STRETCHBOT_DEFAULTS_TIMEZONE=Mars/Olympus", "STRETCHBOT_STORAGE_PATH=" + filepath.Join(dir, "gone", "bot.db"),
 			"STRETCHBOT_CATALOG_EXTRA_PATH=" + badCatalog}, args: []string{"check-config"},
 			wantErr: "STRETCHBOT_DISCORD_TOKEN", wantAlso: []string{"Mars/Olympus", "does not exist", "extra.yaml:"}},
+		{name: "backup folder unusable", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real", "STRETCHBOT_STORAGE_BACKUP_EVERY=24h",
+			"STRETCHBOT_STORAGE_BACKUP_DIR=" + filepath.Join(dir, "gone", "backups")}, args: []string{"check-config"},
+			wantErr: "storage.backup.dir " + filepath.Join(dir, "gone", "backups") + ": neither it nor its parent folder exists"},
 		{name: "version", args: []string{"version"}, wantOut: "stretchbot dev"},
 		{name: "unknown subcommand", args: []string{"strech"}, wantErr: "unknown command"},
 	}

@@ -40,6 +40,7 @@ type App struct {
 	sessions *session.Engine
 	jobs     *jobs.Scheduler
 	metrics  *metrics.Server // nil when metrics.listen is empty
+	backups  *backups        // nil when storage.backup.every is 0, or another process's
 	log      *slog.Logger
 }
 
@@ -56,6 +57,11 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	cat, err := catalog.Load(cfg.Catalog.ExtraPath)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Storage.Backup.Every > 0 {
+		if err := storage.PrepareBackupDir(cfg.BackupDir(), true); err != nil {
+			return nil, err
+		}
 	}
 	var m *metrics.Metrics
 	if cfg.Metrics.Listen != "" {
@@ -141,6 +147,12 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	if err := errors.Join(sessions.Restore(ctx), scheduler.Start(ctx), queuePurge(ctx, scheduler, opts.Clock.Now())); err != nil {
 		return nil, errors.Join(err, a.Close(ctx))
 	}
+	// Processes sharing the database back it up once: the one that runs shard 0.
+	if scope.Owns("") {
+		if a.backups, err = startBackups(cfg, opts.Clock, opts.Logger); err != nil {
+			return nil, errors.Join(err, a.Close(ctx))
+		}
+	}
 	return a, nil
 }
 
@@ -181,6 +193,7 @@ func purgeCompletedJobs(db *storage.DB, q *jobs.Scheduler, now func() time.Time)
 // resume at the next start), then close the database.
 func (a *App) Close(ctx context.Context) error {
 	botErr := a.bot.Close(ctx)
+	a.backups.Close()
 	return errors.Join(botErr, a.jobs.Shutdown(ctx), a.sessions.Shutdown(ctx), closeServer(ctx, a.metrics), a.db.Close())
 }
 
