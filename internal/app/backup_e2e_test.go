@@ -29,8 +29,10 @@ func TestBackupWhileCreditingRestoresIntoAFreshBot(t *testing.T) {
 	scheduled := t.TempDir()
 	fastSessions := func(c *config.Config) { c.Session.PrepGap = 0 }
 	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }), withConfig(fastSessions),
-		withConfig(func(c *config.Config) { c.Storage.Backup.Every, c.Storage.Backup.Keep, c.Storage.Backup.Dir = 24*time.Hour, 7, scheduled }))
-	clk.Advance(0) // the fake clock runs what is due only when moved
+		withConfig(func(c *config.Config) {
+			c.Storage.Backup.Every, c.Storage.Backup.Keep, c.Storage.Backup.Dir = 24*time.Hour, 7, scheduled
+		}))
+	clk.Advance(0)                                    // the fake clock runs what is due only when moved
 	awaitBackups(t, scheduled, h.cfg.Storage.Path, 1) // the first is taken at start
 	h.createQuickRoutine()
 	members := manyMembers(30)
