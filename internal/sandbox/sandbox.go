@@ -232,7 +232,6 @@ func (c *console) loop(ctx context.Context, in io.Reader) error {
 	go func() {
 		scanner := bufio.NewScanner(in)
 		for scanner.Scan() {
-			c.screen.entered()
 			lines <- scanner.Text()
 		}
 		readErr <- scanner.Err()
@@ -245,6 +244,9 @@ func (c *console) loop(ctx context.Context, in io.Reader) error {
 			c.printf("\n")
 			return nil
 		case line, ok := <-lines:
+			// Marked here, not by the reader, which may hold a line typed ahead while
+			// the one before still runs.
+			c.screen.entered()
 			if !ok {
 				c.printf("\n")
 				return <-readErr
