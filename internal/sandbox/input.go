@@ -47,6 +47,9 @@ func (c *console) slash(actor fakediscord.Member, line string) error {
 	if err := inv.ready(); err != nil {
 		return err
 	}
+	if err := inv.visibleTo(actor); err != nil {
+		return err
+	}
 	return c.dispatch(c.fake.SlashCommand(c.ctx(actor), inv.name, inv.options()...))
 }
 
@@ -66,6 +69,9 @@ func (c *console) complete(actor fakediscord.Member, line string) error {
 		return err
 	}
 	if err := inv.chosen(); err != nil {
+		return err
+	}
+	if err := inv.visibleTo(actor); err != nil {
 		return err
 	}
 	def := findOption(inv.defs, focused)
@@ -98,6 +104,37 @@ type invocation struct {
 	defs   []*discordgo.ApplicationCommandOption
 	leaves []fakediscord.Option
 	given  []string // names of the leaves, in order
+	// needs are the command's default member permissions: Discord's client shows the
+	// command only to members who hold them all (0: everyone).
+	needs int64
+}
+
+// permissionNames name the permissions a command may require of members.
+var permissionNames = []struct {
+	bit  int64
+	name string
+}{
+	{discordgo.PermissionManageGuild, "Manage Server"},
+	{discordgo.PermissionManageMessages, "Manage Messages"},
+}
+
+// visibleTo fails for a member who lacks the command's default member permissions:
+// Discord's client does not offer them the command at all.
+func (inv invocation) visibleTo(m fakediscord.Member) error {
+	missing := inv.needs &^ m.Permissions
+	if missing == 0 {
+		return nil
+	}
+	var names []string
+	for _, p := range permissionNames {
+		if missing&p.bit != 0 {
+			names = append(names, p.name)
+		}
+	}
+	if len(names) == 0 {
+		names = append(names, fmt.Sprintf("permissions %d", missing))
+	}
+	return fmt.Errorf("@%s does not see /%s: Discord offers it only to members with %s", m.Username, inv.name, strings.Join(names, " and "))
 }
 
 // title names the command as Discord shows it: "/schedule create".
@@ -166,6 +203,9 @@ func (c *console) parseCommand(words []string) (invocation, error) {
 		return invocation{}, fmt.Errorf("the bot has no /%s command; try /help", inv.name)
 	}
 	inv.defs = def.Options
+	if def.DefaultMemberPermissions != nil {
+		inv.needs = *def.DefaultMemberPermissions
+	}
 	rest := words[1:]
 	for len(rest) > 0 && !strings.Contains(rest[0], ":") {
 		sub := findOption(inv.defs, rest[0])

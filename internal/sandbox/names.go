@@ -39,6 +39,7 @@ func newDirectory(fake *fakediscord.Server) *directory {
 	d.members["you"] = you
 	if fake != nil {
 		fake.AddChannel(guildID, channelID, channelName)
+		fake.AddRole(guildID, discordgo.Role{ID: guildID, Name: "@everyone"})
 	}
 	return d
 }

@@ -262,10 +262,13 @@ func (c *console) loop(ctx context.Context, in io.Reader) error {
 func (c *console) execute(ctx context.Context, line string) bool {
 	line = strings.TrimSpace(line)
 	actor := "you"
-	if rest, ok := strings.CutPrefix(line, "as "); ok {
+	if rest, ok := strings.CutPrefix(line, "as"); ok && (rest == "" || rest[0] == ' ') {
 		name, cmd, _ := strings.Cut(strings.TrimSpace(rest), " ")
-		actor = strings.TrimPrefix(name, "@")
-		line = strings.TrimSpace(cmd)
+		actor, line = strings.TrimPrefix(name, "@"), strings.TrimSpace(cmd)
+		if actor == "" || line == "" {
+			c.printf("! usage: as @name <command>, e.g. as @sam press Join\n")
+			return false
+		}
 	}
 	var err error
 	switch word, rest, _ := strings.Cut(line, " "); {

@@ -126,6 +126,10 @@ func TestConsoleChecksLikeDiscord(t *testing.T) {
 		{"as @sam +role @everyone", "! every member has @everyone"},
 		{"wait soon", `! usage: wait <duration>, e.g. wait 90s or wait 4m (got "soon")`},
 		{"options", "! usage: options /command"},
+		{"as @sam /settings freezes:false", "! @sam does not see /settings: Discord offers it only to members with Manage Server"},
+		{"as @sam complete /settings timezone:eu", "! @sam does not see /settings"},
+		{"as", "! usage: as @name <command>, e.g. as @sam press Join"},
+		{"as @sam", "! usage: as @name <command>"},
 		{"options /nope", "! the bot has no /nope command; try /help"},
 	}
 	for _, tt := range tests {
@@ -187,6 +191,7 @@ func TestRolesChannelsAndQuotedPress(t *testing.T) {
 		c.execute(ctx, line)
 		eventually(t, out, want)
 	}
+	run("/settings host-role:@everyone", "@everyone can't be the host role")
 	run("/settings host-role:@hosts", "**host-role:** @hosts")
 	run(`/session start routine:"Desk break"`, "[Start now]")
 	run(`as @sam press "Start now"`, "Only the host, or members with Manage Messages or the server's host role, can start this session.")
