@@ -229,10 +229,16 @@ func (c *console) greet(dbPath string, throwaway bool) {
 func (c *console) loop(ctx context.Context, in io.Reader) error {
 	lines := make(chan string)
 	readErr := make(chan error, 1)
+	done := make(chan struct{}) // closed on return, so the reader does not wait forever to hand over a line
+	defer close(done)
 	go func() {
 		scanner := bufio.NewScanner(in)
 		for scanner.Scan() {
-			lines <- scanner.Text()
+			select {
+			case lines <- scanner.Text():
+			case <-done:
+				return
+			}
 		}
 		readErr <- scanner.Err()
 		close(lines)
