@@ -5,6 +5,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -119,6 +120,11 @@ func EnvName(key string) string {
 // Load reads path (when explicit is false a missing file is fine), overlays the
 // environment, and returns a Config that has not yet been validated: `sandbox` runs
 // without a token, so validation is a separate step.
+//
+// Unknown keys and durations that do not parse are all reported at once, in the error,
+// beside a Config (with defaults in place of the bad durations) that Validate can still
+// check for the rest, so check-config names every problem in one run. A file that cannot
+// be read or parsed returns a nil Config.
 func Load(path string, explicit bool, environ []string) (*Config, error) {
 	v := viper.New()
 	for key, value := range defaults {
@@ -128,20 +134,16 @@ func Load(path string, explicit bool, environ []string) (*Config, error) {
 	if err := readFile(v, path, explicit); err != nil {
 		return nil, err
 	}
-	if err := checkKnownKeys(v, path); err != nil {
-		return nil, err
-	}
+	problems := checkKnownKeys(v, path)
 	applyEnv(v, environ)
-	if err := checkDurations(v, path, environ); err != nil {
-		return nil, err
-	}
+	problems = append(problems, checkDurations(v, path, environ)...)
 
 	var cfg Config
 	if err := v.Unmarshal(&cfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, simplifyDecodeError(err))
+		return nil, errors.Join(append(problems, fmt.Errorf("%s: %w", path, simplifyDecodeError(err)))...)
 	}
 	cfg.Discord.Token = Secret(strings.TrimSpace(strings.TrimPrefix(cfg.Discord.Token.Reveal(), "Bot ")))
-	return &cfg, nil
+	return &cfg, errors.Join(problems...)
 }
 
 func readFile(v *viper.Viper, path string, explicit bool) error {
@@ -181,21 +183,23 @@ func tabIndentedLine(raw []byte) int {
 var durationKeys = []string{"session.prep_gap", "session.late_cutoff", "storage.backup.every"}
 
 // checkDurations names every duration that does not parse, with where it came from (the
-// environment variable or the file) and how to write it, all at once.
-func checkDurations(v *viper.Viper, path string, environ []string) error {
+// environment variable or the file) and how to write it, and puts the default in its place
+// so the rest of the config can still be checked.
+func checkDurations(v *viper.Viper, path string, environ []string) []error {
 	var problems []error
 	for _, key := range durationKeys {
 		value := v.GetString(key)
 		if _, err := time.ParseDuration(value); err == nil {
 			continue
 		}
+		v.Set(key, defaults[key])
 		from := "from " + path
 		if slices.ContainsFunc(environ, func(kv string) bool { return strings.HasPrefix(kv, EnvName(key)+"=") }) {
 			from = "from " + EnvName(key)
 		}
 		problems = append(problems, fmt.Errorf("%s = %q (%s): not a duration; write it like 1h or 90m", key, value, from))
 	}
-	return errors.Join(problems...)
+	return problems
 }
 
 // applyEnv copies STRETCHBOT_* variables onto their keys. It reads the given
@@ -215,31 +219,77 @@ func applyEnv(v *viper.Viper, environ []string) {
 	}
 }
 
-// checkKnownKeys turns a typo in the file into an error that names the key,
-// instead of silently ignoring it and running with the default.
-func checkKnownKeys(v *viper.Viper, path string) error {
+// checkKnownKeys turns every typo in the file into an error that names the key, instead
+// of silently ignoring it and running with the default. A section given a value
+// (`discord: token`) and a nested key written at the top (`token:`) are explained.
+func checkKnownKeys(v *viper.Viper, path string) []error {
 	var unknown []string
 	for _, key := range v.AllKeys() {
 		if _, ok := defaults[key]; !ok {
 			unknown = append(unknown, key)
 		}
 	}
-	if len(unknown) == 0 {
-		return nil
-	}
 	sort.Strings(unknown)
-	key := unknown[0]
-	msg := fmt.Sprintf("config file %s has an unknown key %q", path, key)
-	if near := nearestKey(key); near != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	var problems []error
+	for _, key := range unknown {
+		problems = append(problems, fmt.Errorf("config file %s: %s", path, explainUnknownKey(key)))
 	}
-	return errors.New(msg + "; see config.example.yaml for every key")
+	return problems
 }
 
+// explainUnknownKey says what an unknown key probably is and how to write it.
+func explainUnknownKey(key string) string {
+	if example, ok := sectionExample(key); ok {
+		return fmt.Sprintf("%q is a section, not a value; write its keys on the lines below it, indented by two spaces (%s)", key, example)
+	}
+	near := cmp.Or(nestedKeyNamed(key), nearestKey(key))
+	if near == "" {
+		return fmt.Sprintf("unknown key %q; see config.example.yaml for every key", key)
+	}
+	if section, leaf, _ := strings.Cut(near, "."); !strings.Contains(key, ".") {
+		// Written at the top: the key belongs in a section.
+		return fmt.Sprintf("unknown key %q (did you mean %q? it goes under %s:, indented: %s:, then   %s: on the next line)", key, near, section, section, leaf)
+	}
+	return fmt.Sprintf("unknown key %q (did you mean %q?); see config.example.yaml for every key", key, near)
+}
+
+// sectionExample returns how the section named key is written, when key is one.
+func sectionExample(key string) (string, bool) {
+	var first string
+	for known := range defaults {
+		if rest, ok := strings.CutPrefix(known, key+"."); ok && (first == "" || rest < first) {
+			first = rest
+		}
+	}
+	if first == "" {
+		return "", false
+	}
+	return fmt.Sprintf("%s:, then   %s: …", key, strings.ReplaceAll(first, ".", ":, then     ")), true
+}
+
+// nestedKeyNamed is the one known key whose last part is key, written without its
+// section (`token` for discord.token); "" when none or several.
+func nestedKeyNamed(key string) string {
+	found := ""
+	for known := range defaults {
+		if strings.HasSuffix(known, "."+key) {
+			if found != "" {
+				return ""
+			}
+			found = known
+		}
+	}
+	return found
+}
+
+// nearestKey is the known key closest to key, as written whole or by its last part
+// (`tokn` is near discord.token), or "" when none is close.
 func nearestKey(key string) string {
 	best, bestDist := "", 4
 	for known := range defaults {
-		if d := editDistance(key, known); d < bestDist || (d == bestDist && known < best) {
+		leaf := known[strings.LastIndex(known, ".")+1:]
+		d := min(editDistance(key, known), editDistance(key, leaf)+1)
+		if d < bestDist || (d == bestDist && known < best) {
 			best, bestDist = known, d
 		}
 	}
@@ -269,13 +319,17 @@ func editDistance(a, b string) int {
 }
 
 func yamlReason(err error) string {
+	reason := err.Error()
 	var parseErr viper.ConfigParseError
 	if errors.As(err, &parseErr) {
 		if inner := parseErr.Unwrap(); inner != nil {
-			return inner.Error()
+			reason = inner.Error()
 		}
 	}
-	return err.Error()
+	if strings.Contains(reason, "mapping values are not allowed") {
+		reason += "; a key and its nested key may not share a line (discord: token: …): put the nested key on the next line, indented by two spaces"
+	}
+	return reason
 }
 
 func unwrapPathError(err error) error {

@@ -72,6 +72,16 @@ func TestLoadAndValidate(t *testing.T) {
 					t.Errorf("shards = %d %q", c.Discord.ShardCount, c.Discord.ShardIDs)
 				}
 			}},
+		{name: "a section given a value", file: "discord: token\n",
+			wantErr: `"discord" is a section, not a value; write its keys on the lines below it, indented by two spaces (discord:, then   api_url: …)`},
+		{name: "a nested key at the top", file: "token: abc\n",
+			wantErr: `unknown key "token" (did you mean "discord.token"? it goes under discord:, indented: discord:, then   token: on the next line)`},
+		{name: "a key and its nested key on one line", file: "discord: token: abc\n",
+			wantErr: "a key and its nested key may not share a line (discord: token: …): put the nested key on the next line, indented by two spaces"},
+		{name: "every problem in the file at once", file: "tokn: x\nlisten: 1\nsession:\n  prep_gap: soon\n",
+			wantErr: `config file %s: unknown key "listen" (did you mean "metrics.listen"? it goes under metrics:, indented: metrics:, then   listen: on the next line)` + "\n" +
+				`config file %s: unknown key "tokn" (did you mean "discord.token"? it goes under discord:, indented: discord:, then   token: on the next line)` + "\n" +
+				`session.prep_gap = "soon" (from %s): not a duration`},
 		{name: "backups too often", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken, "STRETCHBOT_STORAGE_BACKUP_EVERY=10m"}, validate: true,
 			wantErr: "storage.backup.every (env STRETCHBOT_STORAGE_BACKUP_EVERY): 10m0s is too often; use 0 for no scheduled backups, or at least 1h"},
 		{name: "backups keep none", file: "storage:\n  backup:\n    every: 24h\n    keep: 0\n", env: []string{"STRETCHBOT_DISCORD_TOKEN=" + fakeToken}, validate: true,
@@ -107,6 +117,9 @@ func TestLoadAndValidate(t *testing.T) {
 				err = cfg.Validate(true)
 			}
 			if tt.wantErr != "" {
+				if strings.Contains(tt.wantErr, "%s") {
+					tt.wantErr = strings.ReplaceAll(tt.wantErr, "%s", path)
+				}
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
 				}

@@ -51,10 +51,11 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, environ []string)
 	load := func(cmd *cobra.Command, requireToken bool) (*config.Config, error) {
 		explicit := cmd.Flags().Changed("config")
 		cfg, err := config.Load(configPath, explicit, environ)
-		if err != nil {
+		if cfg == nil {
 			return nil, err
 		}
-		return cfg, cfg.Validate(requireToken)
+		// Load's problems and Validate's together: every problem in one run.
+		return cfg, errors.Join(err, cfg.Validate(requireToken))
 	}
 
 	run := &cobra.Command{

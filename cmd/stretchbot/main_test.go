@@ -29,6 +29,8 @@ func TestCheckConfig(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "broken.yaml")
 	os.WriteFile(broken, []byte("discord:\n  token: [\n"), 0o600)
+	flat := filepath.Join(dir, "flat.yaml")
+	os.WriteFile(flat, []byte("guild_id: \"123456789012345678\"\n"), 0o600)
 	badCatalog := filepath.Join(dir, "extra.yaml")
 	os.WriteFile(badCatalog, []byte("routines:\n  - id: x\n    name: X\n    description: d\n    steps: cat-strech 20s\n"), 0o600)
 	tests := []struct {
@@ -48,8 +50,10 @@ func TestCheckConfig(t *testing.T) {
 		{name: "database folder missing", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real", "STRETCHBOT_STORAGE_PATH=" + filepath.Join(dir, "gone", "bot.db")},
 			args: []string{"check-config"}, wantErr: "folder " + filepath.Join(dir, "gone") + " does not exist; create it or change storage.path"},
 		{name: "every problem at once", env: []string{"STRETCHBOT_DEFAULTS_TIMEZONE=Mars/Olympus", "STRETCHBOT_STORAGE_PATH=" + filepath.Join(dir, "gone", "bot.db"),
-			"STRETCHBOT_CATALOG_EXTRA_PATH=" + badCatalog}, args: []string{"check-config"},
-			wantErr: "STRETCHBOT_DISCORD_TOKEN", wantAlso: []string{"Mars/Olympus", "does not exist", "extra.yaml:"}},
+			"STRETCHBOT_CATALOG_EXTRA_PATH=" + badCatalog, "STRETCHBOT_SESSION_LATE_CUTOFF=banana"}, args: []string{"check-config", "--config", flat},
+			wantErr: "STRETCHBOT_DISCORD_TOKEN", wantAlso: []string{"Mars/Olympus", "does not exist", "extra.yaml:",
+				`session.late_cutoff = "banana" (from STRETCHBOT_SESSION_LATE_CUTOFF): not a duration; write it like 1h or 90m`,
+				`unknown key "guild_id" (did you mean "discord.guild_id"? it goes under discord:`}},
 		{name: "backup folder unusable", env: []string{"STRETCHBOT_DISCORD_TOKEN=test-token-not-real", "STRETCHBOT_STORAGE_BACKUP_EVERY=24h",
 			"STRETCHBOT_STORAGE_BACKUP_DIR=" + filepath.Join(dir, "gone", "backups")}, args: []string{"check-config"},
 			wantErr: "storage.backup.dir " + filepath.Join(dir, "gone", "backups") + ": neither it nor its parent folder exists"},
