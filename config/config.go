@@ -112,6 +112,16 @@ var defaults = map[string]any{
 	"session.late_cutoff":  "1h",
 }
 
+// Keys lists every config key, sorted.
+func Keys() []string {
+	keys := make([]string, 0, len(defaults))
+	for key := range defaults {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // EnvName returns the environment variable that overrides key.
 func EnvName(key string) string {
 	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))

@@ -48,8 +48,9 @@ func loadMigrations() ([]migration, error) {
 	return out, nil
 }
 
-// migrate applies each pending migration in its own transaction and records it, so
-// a crash mid-way leaves the database at the last complete version.
+// migrate applies every pending migration, and records each, in one transaction (SQLite's
+// schema changes are transactional): an upgrade that fails or crashes part-way leaves the
+// database exactly as the previous version left it, so the old binary still runs on it.
 func (db *DB) migrate(ctx context.Context) error {
 	migrations, err := loadMigrations()
 	if err != nil {
@@ -69,24 +70,23 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("database %s has schema version %d but this stretchbot knows only up to %d: upgrade stretchbot, or restore a backup made for this version", db.path, version, latest)
 		}
 	}
-	for _, m := range migrations {
-		// Every known migration not yet recorded is applied, not only those above the
-		// highest: a branch may have added a lower number after a higher one ran.
-		if applied[m.version] {
-			continue
-		}
-		if err := db.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, m := range migrations {
+			// Every known migration not yet recorded is applied, not only those above the
+			// highest: a branch may have added a lower number after a higher one ran.
+			if applied[m.version] {
+				continue
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, db.now().UTC().Format(time.RFC3339))
-			return err
-		}); err != nil {
-			return err
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w; the database was left as it was", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, db.now().UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (db *DB) appliedVersions(ctx context.Context) (map[int]bool, error) {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -428,5 +429,43 @@ func TestCheckPathNamesWhatRunWouldRefuse(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "new.db")); !os.IsNotExist(err) {
 		t.Errorf("CheckPath created the database file: %v", err)
+	}
+}
+
+// TestFailedUpgradeLeavesTheDatabaseAsItWas: when one of several pending migrations fails,
+// none of them stays applied, so the database is exactly what the previous version left.
+func TestFailedUpgradeLeavesTheDatabaseAsItWas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	db := openAt(t, path)
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := migrations[len(migrations)-1]
+	// Migration 1 is pending (its tables gone) and so is the last, whose objects still exist,
+	// so running it again fails.
+	if _, err := db.write.Exec(`DROP TABLE guild_settings; DROP TABLE member_settings;
+		DELETE FROM schema_migrations WHERE version IN (1, ?)`, last.version); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(context.Background(), path, fixedNow); err == nil || !strings.Contains(err.Error(), "migration "+last.name) ||
+		!strings.Contains(err.Error(), "the database was left as it was") {
+		t.Fatalf("Open with a failing migration = %v; want its name and that nothing changed", err)
+	}
+	raw, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var tables, recorded int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'guild_settings'`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE version = 1`).Scan(&recorded); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 || recorded != 0 {
+		t.Fatalf("after the failed upgrade migration 1 left %d tables and %d records; want none (all or nothing)", tables, recorded)
 	}
 }
