@@ -121,6 +121,12 @@ func TestSessionRunsToSummaryAndRetriesA429(t *testing.T) {
 	h.fake.FailNext(http.MethodPatch, "/channels/"+testChannel+"/messages/", http.StatusTooManyRequests, 100*time.Millisecond, 1)
 	clk.Advance(10 * time.Second)
 	h.awaitText("second step", live.ID, "rep 2 of 2", "exercise 1 of 1")
+	// The fake shows the new text before it records the call that wrote it: wait for the record.
+	if _, err := h.fake.WaitForCall(func(c fakediscord.Call) bool {
+		return c.Method == http.MethodPatch && strings.HasSuffix(c.Path, "/messages/"+live.ID) && c.Status < 300
+	}, waitLimit); err != nil {
+		t.Fatal(err)
+	}
 	// One write per transition (step 1 -> step 2), the rate-limited one retried.
 	if limited, ok := stepEdits(h.fake.Calls(), live.ID); limited != 1 || ok != 1 {
 		t.Fatalf("step edits: %d rate limited, %d accepted; want 1 and 1", limited, ok)
