@@ -190,7 +190,7 @@ func quotedName(name string) string {
 // checkValue checks one leaf against its declaration.
 func checkValue(d *declaredOption, o *dataOption) error {
 	if o.Type != d.Type || !valueHasType(d.Type, o.Value) {
-		return commands.Userf("The option %s must be %s.", d.Name, kindOf(d.Type))
+		return commands.Userf("The option %s must be %s.", d.Name, OptionKind(d.Type))
 	}
 	switch d.Type {
 	case discordgo.ApplicationCommandOptionString:
@@ -266,8 +266,9 @@ func partialNumber(d *declaredOption, o *dataOption) (float64, bool) {
 	return f, err == nil && valueHasType(d.Type, f)
 }
 
-// kindOf says what a value of type t is, for "The option x must be …".
-func kindOf(t discordgo.ApplicationCommandOptionType) string {
+// OptionKind says what a value of an option of type t is, in words for members ("The option
+// x must be a whole number."); the sandbox lists options with it too.
+func OptionKind(t discordgo.ApplicationCommandOptionType) string {
 	switch t {
 	case discordgo.ApplicationCommandOptionString:
 		return "text"

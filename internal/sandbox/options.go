@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/bot"
 )
 
 // showOptions prints what Discord's UI shows while a member fills in a command: its
@@ -66,29 +68,16 @@ func optionTraits(o *discordgo.ApplicationCommandOption) string {
 	return strings.Join(traits, ", ")
 }
 
-// kindName says what kind of value an option takes, and how the console writes it.
+// kindName says what kind of value an option takes, and how the console writes a member,
+// a channel or a role.
 func kindName(t discordgo.ApplicationCommandOptionType) string {
 	switch t {
-	case discordgo.ApplicationCommandOptionString:
-		return "text"
-	case discordgo.ApplicationCommandOptionInteger:
-		return "a whole number"
-	case discordgo.ApplicationCommandOptionNumber:
-		return "a number"
-	case discordgo.ApplicationCommandOptionBoolean:
-		return "true or false"
-	case discordgo.ApplicationCommandOptionUser:
-		return "a member (@name)"
+	case discordgo.ApplicationCommandOptionUser, discordgo.ApplicationCommandOptionRole:
+		return bot.OptionKind(t) + " (@name)"
 	case discordgo.ApplicationCommandOptionChannel:
-		return "a channel (#name)"
-	case discordgo.ApplicationCommandOptionRole:
-		return "a role (@name)"
-	case discordgo.ApplicationCommandOptionMentionable:
-		return "a member or a role"
-	case discordgo.ApplicationCommandOptionAttachment:
-		return "a file"
+		return bot.OptionKind(t) + " (#name)"
 	}
-	return fmt.Sprintf("an option of type %d", t)
+	return bot.OptionKind(t)
 }
 
 // valueRange says a number option's bounds ("0 to 60", "at least 1"), or "" when it
