@@ -200,28 +200,48 @@ func (a ActivityCredit) counts() (sessions, solo int, seconds int64) {
 // creditWriter holds the statements every credit runs, prepared once per batch: a
 // session credits up to thousands of members in one transaction.
 type creditWriter struct {
-	logStmt, saveStmt *sql.Stmt
+	// toRecent and toLog add a credit to its day's row in activity_recent or activity_log;
+	// recordDay notes a day in activity_recent_days.
+	toRecent, toLog, recordDay, saveStmt *sql.Stmt
 	// update[bestChanged] updates a stored row; see save.
 	update         [2]*sql.Stmt
 	guildID, stamp string
+	// logLastDay is activity_horizon's: days up to it are kept in activity_log.
+	logLastDay string
+	// recorded are the days this batch has noted in activity_recent_days.
+	recorded map[streak.Day]bool
 }
 
+// upsertDaySQL adds a credit to its day's row in table (activity_recent or activity_log,
+// which share their columns); its parameters are those of creditWriter.log.
+func upsertDaySQL(table string) string {
+	return `INSERT INTO ` + table + ` (guild_id, user_id, day, sessions, solo, seconds, minutes, bridged, zone, updated_at)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, (?6 + 30) / 60, ?7, ?8, ?9)` + addToDaySQL
+}
+
+// addToDaySQL ends every write of a day row into activity_recent or activity_log: a day
+// counts once, so a row for a day already stored adds its counters to the stored row, and
+// the later row's zone and time win.
+const addToDaySQL = `
+	ON CONFLICT (guild_id, user_id, day) DO UPDATE SET sessions = sessions + excluded.sessions,
+		solo = solo + excluded.solo, seconds = seconds + excluded.seconds,
+		minutes = (seconds + excluded.seconds + 30) / 60,
+		bridged = bridged OR excluded.bridged, zone = excluded.zone, updated_at = excluded.updated_at`
+
 func prepareCreditWriter(ctx context.Context, tx *sql.Tx, guildID string, at time.Time) (*creditWriter, error) {
-	logStmt, err := tx.PrepareContext(ctx, `INSERT INTO activity
-		(guild_id, user_id, day, sessions, solo, seconds, minutes, bridged, zone, updated_at)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, (?6 + 30) / 60, ?7, ?8, ?9)
-		ON CONFLICT (guild_id, user_id, day) DO UPDATE SET sessions = sessions + excluded.sessions,
-			solo = solo + excluded.solo, seconds = seconds + excluded.seconds,
-			minutes = (seconds + excluded.seconds + 30) / 60,
-			bridged = bridged OR excluded.bridged, zone = excluded.zone, updated_at = excluded.updated_at`)
-	if err != nil {
-		return nil, err
+	w := &creditWriter{guildID: guildID, stamp: at.UTC().Format(time.RFC3339Nano), recorded: map[streak.Day]bool{}}
+	if err := tx.QueryRowContext(ctx, `SELECT log_last_day FROM activity_horizon`).Scan(&w.logLastDay); err != nil {
+		return nil, fmt.Errorf("activity horizon: %w", err)
 	}
-	w := &creditWriter{logStmt: logStmt, guildID: guildID, stamp: at.UTC().Format(time.RFC3339Nano)}
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
-	}{{&w.saveStmt, saveSummarySQL}, {&w.update[0], updateSummarySQL(false)}, {&w.update[1], updateSummarySQL(true)}} {
+	}{
+		{&w.toRecent, upsertDaySQL("activity_recent")}, {&w.toLog, upsertDaySQL("activity_log")},
+		{&w.recordDay, `INSERT OR IGNORE INTO activity_recent_days (guild_id, day) VALUES (?, ?)`},
+		{&w.saveStmt, saveSummarySQL}, {&w.update[0], updateSummarySQL(false)}, {&w.update[1], updateSummarySQL(true)},
+	} {
+		var err error
 		if *p.stmt, err = tx.PrepareContext(ctx, p.query); err != nil {
 			w.close()
 			return nil, err
@@ -230,8 +250,21 @@ func prepareCreditWriter(ctx context.Context, tx *sql.Tx, guildID string, at tim
 	return w, nil
 }
 
+// log adds a credit to its day's row. A day after the horizon goes to activity_recent,
+// where one day's rows lie together (see migration 0010); a day up to it, credited late,
+// to activity_log, which then already holds that day: no day is in both tables.
 func (w *creditWriter) log(ctx context.Context, userID string, c streak.Credit, sessions, solo int, seconds int64, zone string) error {
-	_, err := w.logStmt.ExecContext(ctx, w.guildID, userID, c.Day.String(), sessions, solo, seconds, c.Bridged, zone, w.stamp)
+	day, stmt := c.Day.String(), w.toLog
+	if day > w.logLastDay {
+		stmt = w.toRecent
+		if !w.recorded[c.Day] {
+			if _, err := w.recordDay.ExecContext(ctx, w.guildID, day); err != nil {
+				return err
+			}
+			w.recorded[c.Day] = true
+		}
+	}
+	_, err := stmt.ExecContext(ctx, w.guildID, userID, day, sessions, solo, seconds, c.Bridged, zone, w.stamp)
 	return err
 }
 
@@ -259,7 +292,7 @@ func (w *creditWriter) save(ctx context.Context, row summaryRow, bestChanged boo
 
 // close closes the statements prepared so far.
 func (w *creditWriter) close() {
-	for _, stmt := range []*sql.Stmt{w.logStmt, w.saveStmt, w.update[0], w.update[1]} {
+	for _, stmt := range []*sql.Stmt{w.toRecent, w.toLog, w.recordDay, w.saveStmt, w.update[0], w.update[1]} {
 		if stmt != nil {
 			stmt.Close()
 		}

@@ -183,33 +183,36 @@ func (db *DB) ServerStreak(ctx context.Context, guildID string, at time.Time) (i
 
 // groupDays counts the members who completed a group session on each day up to today,
 // newest first, reading only as far back as a streak could reach: it stops at the first
-// gap or, before today, the first day short of threshold.
+// day without any (a missing today excepted) or, before today, the first day short of
+// threshold.
 func groupDays(ctx context.Context, tx *sql.Tx, guildID string, today streak.Day, threshold int) (map[streak.Day]int, error) {
-	counts := map[streak.Day]int{}
-	rows, err := tx.QueryContext(ctx, `SELECT day, COUNT(*) FROM activity WHERE guild_id = ? AND sessions > 0 AND day <= ?
-		GROUP BY day ORDER BY day DESC`, guildID, today.String())
+	// One day at a time, so only the days the streak reaches are read, and each table on its
+	// own rather than through the view activity: SQLite computes every column of a UNION
+	// ALL view, so through it the log's index (activity_log_group_days) could not answer the
+	// count alone, and each member's row cost a look-up in the log (1.7 ms for a day of the
+	// benchmark server instead of 0.3 ms).
+	count, err := tx.PrepareContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM activity_log WHERE guild_id = ?1 AND day = ?2 AND sessions > 0) +
+		(SELECT COUNT(*) FROM activity_recent WHERE guild_id = ?1 AND day = ?2 AND sessions > 0)`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	next := today
-	for rows.Next() {
-		var text string
+	defer count.Close()
+	counts := map[streak.Day]int{}
+	for day := today; ; day-- {
 		var n int
-		if err := rows.Scan(&text, &n); err != nil {
+		if err := count.QueryRowContext(ctx, guildID, day.String()).Scan(&n); err != nil {
 			return nil, err
 		}
-		day, err := streak.ParseDay(text)
-		if err != nil {
-			return nil, err
+		switch {
+		case n == 0 && day == today:
+			continue // the streak may still be alive from yesterday
+		case n == 0:
+			return counts, nil
 		}
-		if day < next-1 {
-			break
-		}
-		counts[day], next = n, day
+		counts[day] = n
 		if n < threshold && day != today {
-			break
+			return counts, nil
 		}
 	}
-	return counts, rows.Err()
 }

@@ -668,11 +668,10 @@ func TestActiveTimeIsSummedThenRoundedOnce(t *testing.T) {
 	}
 }
 
-// TestMigrationKeepsMinutesAsSeconds opens a database written before active time was
-// kept in seconds: its figures stay what they were.
-func TestMigrationKeepsMinutesAsSeconds(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
+// migratedTo creates a database at path with the migrations up to version applied, as a
+// stretchbot of that version left it, and returns it open without the DB around it.
+func migratedTo(t *testing.T, path string, version int) *sql.DB {
+	t.Helper()
 	raw, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
@@ -685,7 +684,7 @@ func TestMigrationKeepsMinutesAsSeconds(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range migrations {
-		if m.version > 4 {
+		if m.version > version {
 			break
 		}
 		if _, err := raw.Exec(m.sql); err != nil {
@@ -695,6 +694,15 @@ func TestMigrationKeepsMinutesAsSeconds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return raw
+}
+
+// TestMigrationKeepsMinutesAsSeconds opens a database written before active time was
+// kept in seconds: its figures stay what they were.
+func TestMigrationKeepsMinutesAsSeconds(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw := migratedTo(t, path, 4)
 	for _, q := range []string{
 		`INSERT INTO activity (guild_id, user_id, day, sessions, solo, minutes, bridged, zone, updated_at)
 			VALUES ('g1', 'u1', '2024-06-14', 1, 0, 12, 0, 'UTC', 'then'), ('g1', 'u1', '2024-06-15', 2, 1, 25, 0, 'UTC', 'then')`,

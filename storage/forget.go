@@ -30,7 +30,9 @@ func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgott
 		n     *int
 		query string
 	}{
-		{&f.Days, `DELETE FROM activity WHERE guild_id = ? AND user_id = ?`},
+		// The log's days are kept in two tables (migration 0010); Days counts both.
+		{&f.Days, `DELETE FROM activity_log WHERE guild_id = ? AND user_id = ?`},
+		{&f.Days, `DELETE FROM activity_recent WHERE guild_id = ? AND user_id = ?`},
 		{&streaks, `DELETE FROM member_streaks WHERE guild_id = ? AND user_id = ?`},
 		{&settings, `DELETE FROM member_settings WHERE guild_id = ? AND user_id = ?`},
 		{&f.SessionCredits, `DELETE FROM session_credits WHERE guild_id = ? AND user_id = ?`},
@@ -52,7 +54,7 @@ func (db *DB) ForgetMember(ctx context.Context, guildID, userID string) (Forgott
 			if err != nil {
 				return err
 			}
-			*s.n = int(n)
+			*s.n += int(n)
 		}
 		return nil
 	})
