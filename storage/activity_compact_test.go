@@ -262,3 +262,40 @@ func TestMigrationKeepsTheLogInPlace(t *testing.T) {
 		t.Errorf("the log's last day has %d sessions, want 2", n)
 	}
 }
+
+// TestCompactActivityIsAllOrNothing: compaction failing at its last step (the horizon) as
+// a crash would stop it, everything stays as it was: every row still in activity_recent,
+// none in the log, the horizon unmoved. A later compaction then moves them.
+func TestCompactActivityIsAllOrNothing(t *testing.T) {
+	db := openTemp(t)
+	now := mustTime(t, "2024-06-10T12:00:00Z")
+	for d := range 6 {
+		creditOne(t, db, testGuild, "u1", SourceSession, 10, now.AddDate(0, 0, d-5))
+	}
+	tables := func() string {
+		var b strings.Builder
+		for _, table := range []string{"activity_log", "activity_recent", "activity_recent_days", "activity_horizon"} {
+			fmt.Fprintf(&b, "%s:\n%s", table, dumpRows(t, db, `SELECT * FROM `+table))
+		}
+		return b.String()
+	}
+	before := tables()
+	// The write pool's one connection runs the compaction, and a TEMP trigger is its own.
+	if _, err := db.write.Exec(`CREATE TEMP TRIGGER fail_horizon BEFORE UPDATE ON activity_horizon
+		BEGIN SELECT RAISE(ABORT, 'stopped before the horizon'); END`); err != nil {
+		t.Fatal(err)
+	}
+	db.now = func() time.Time { return now }
+	if moved, err := db.CompactActivity(context.Background()); err == nil || !strings.Contains(err.Error(), "stopped before the horizon") {
+		t.Fatalf("compaction = %d, %v; want it stopped", moved, err)
+	}
+	if after := tables(); after != before {
+		t.Errorf("a failed compaction left part of its work:\nbefore %s\nafter  %s", before, after)
+	}
+	if _, err := db.write.Exec(`DROP TRIGGER temp.fail_horizon`); err != nil {
+		t.Fatal(err)
+	}
+	if moved := compactAt(t, db, now); moved != 3 {
+		t.Errorf("compacting after the failure moved %d rows, want 3", moved)
+	}
+}
