@@ -11,6 +11,7 @@ require (
 	github.com/spf13/viper v1.21.0
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/image v0.36.0
+	golang.org/x/term v0.34.0
 	golang.org/x/time v0.12.0
 )
 

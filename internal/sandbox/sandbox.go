@@ -5,7 +5,6 @@
 package sandbox
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -62,17 +61,23 @@ type Options struct {
 // Run starts the fake Discord and the bot, then reads console lines until "quit",
 // end of input or ctx is cancelled.
 func Run(ctx context.Context, opts Options) error {
-	c, stop, err := start(ctx, opts)
+	scr, restore, editing := terminalScreen(opts.In, opts.Out)
+	if editing {
+		defer restore()
+	} else {
+		scr = newScreen(opts.In, opts.Out)
+	}
+	c, stop, err := start(ctx, opts, scr)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	return c.loop(ctx, opts.In)
+	return c.loop(ctx)
 }
 
-// start starts the fake Discord and the bot and greets on a console wired to both; stop
-// stops them in order and removes a throwaway database.
-func start(ctx context.Context, opts Options) (c *console, stop func(), err error) {
+// start starts the fake Discord and the bot and greets on a console (scr) wired to both;
+// stop stops them in order and removes a throwaway database.
+func start(ctx context.Context, opts Options, scr *screen) (c *console, stop func(), err error) {
 	if opts.Fast < 0 {
 		return nil, nil, fmt.Errorf("--fast must be a speed-up of 1 or more (e.g. --fast=%d), not %d", DefaultFast, opts.Fast)
 	}
@@ -93,14 +98,18 @@ func start(ctx context.Context, opts Options) (c *console, stop func(), err erro
 	if opts.Fast > 1 {
 		clk = clock.Scaled(opts.Fast)
 	}
-	logger := slog.New(slog.NewTextHandler(opts.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logOut := opts.Log
+	if scr.editing() {
+		logOut = scr // a terminal in raw mode needs the editor's line endings, and its prompt kept
+	}
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	proc := &botProcess{cfg: cfg, opts: app.Options{Logger: logger, Clock: clk}}
 	if err := proc.start(ctx); err != nil {
 		cleanup()
 		fake.Close()
 		return nil, nil, err
 	}
-	c = newConsole(fake, newScreen(opts.Out, isTerminal(opts.Out)))
+	c = newConsole(fake, scr)
 	c.clock, c.speed, c.outDir, c.bot = clk, max(opts.Fast, 1), outDir, proc
 	unsubscribe := fake.Subscribe(c.show)
 	c.greet(cfg.Storage.Path, opts.DBPath == "")
@@ -221,43 +230,57 @@ func (c *console) greet(dbPath string, throwaway bool) {
 	if c.speed > 1 {
 		c.printf("Time runs %d× faster for the bot: a 1-minute step takes %v.\n", c.speed, time.Minute/time.Duration(c.speed))
 	}
-	if c.screen.terminal {
-		c.printf("If the bot prints while you type, Ctrl-R shows your line again.\n")
+	if c.screen.editing() {
+		c.printf("Messages that arrive while you type appear above your line; ↑ recalls earlier lines, Ctrl-D quits.\n")
 	}
 }
 
-func (c *console) loop(ctx context.Context, in io.Reader) error {
-	lines := make(chan string)
-	readErr := make(chan error, 1)
-	done := make(chan struct{}) // closed on return, so the reader does not wait forever to hand over a line
+// loop reads and runs console lines until "quit", the end of the input, or ctx ends. A
+// line is read only when the one before has run, so lines typed ahead wait in the input
+// (the line editor or the pipe) and the prompt comes after the answer.
+func (c *console) loop(ctx context.Context) error {
+	type entered struct {
+		line string
+		err  error
+	}
+	ask, lines := make(chan struct{}), make(chan entered)
+	done := make(chan struct{}) // closed on return, so the reader stops waiting to hand over
 	defer close(done)
 	go func() {
-		scanner := bufio.NewScanner(in)
-		for scanner.Scan() {
+		for {
 			select {
-			case lines <- scanner.Text():
+			case <-ask:
+			case <-done:
+				return
+			}
+			line, err := c.screen.readLine()
+			select {
+			case lines <- entered{line, err}:
 			case <-done:
 				return
 			}
 		}
-		readErr <- scanner.Err()
-		close(lines)
 	}()
 	for {
-		c.screen.prompt()
+		select {
+		case ask <- struct{}{}:
+		case <-ctx.Done():
+			c.printf("\n")
+			return nil
+		}
 		select {
 		case <-ctx.Done():
 			c.printf("\n")
 			return nil
-		case line, ok := <-lines:
-			// Marked here, not by the reader, which may hold a line typed ahead while
-			// the one before still runs.
-			c.screen.entered()
-			if !ok {
+		case in := <-lines:
+			if errors.Is(in.err, io.EOF) {
 				c.printf("\n")
-				return <-readErr
+				return nil
 			}
-			if quit := c.execute(ctx, line); quit {
+			if in.err != nil {
+				return in.err
+			}
+			if quit := c.execute(ctx, in.line); quit {
 				return nil
 			}
 		}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,7 +41,7 @@ func sandboxFor(t *testing.T, opts Options) (*console, *syncbuf.Buffer) {
 	if opts.OutDir == "" {
 		opts.OutDir = t.TempDir()
 	}
-	c, stop, err := start(context.Background(), opts)
+	c, stop, err := start(context.Background(), opts, newScreen(strings.NewReader(""), out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +266,7 @@ func TestRestartKeepsSessions(t *testing.T) {
 }
 
 func TestWaitRunsOnTheBotsClock(t *testing.T) {
-	c := newConsole(nil, newScreen(io.Discard, false))
+	c := newConsole(nil, newScreen(strings.NewReader(""), io.Discard))
 	c.speed = 1000
 	start := time.Now()
 	if err := c.wait(context.Background(), "10s"); err != nil { // 10 ms of real time
@@ -276,34 +277,63 @@ func TestWaitRunsOnTheBotsClock(t *testing.T) {
 	}
 }
 
-func TestScreen(t *testing.T) {
-	tests := []struct {
-		name      string
-		terminal  bool
-		prompting bool
-		want      string
-	}{
-		{"pipe, prompt showing: after a line break", false, true, "> \n── bot posted ──\n"},
-		{"pipe, line entered", false, false, "\n── bot posted ──\n"},
-		{"terminal, prompt showing: over the prompt, prompt again", true, true, "> \r\033[K\n── bot posted ──\n> "},
-		{"terminal, line entered: plainly", true, false, "\n── bot posted ──\n"},
+// Without a terminal, lines are read plainly and messages written after a line break,
+// with no control characters.
+func TestPlainScreen(t *testing.T) {
+	var b bytes.Buffer
+	s := newScreen(strings.NewReader("/help\n"), &b)
+	line, err := s.readLine()
+	if err != nil || line != "/help" {
+		t.Fatalf("readLine = %q, %v", line, err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var b bytes.Buffer
-			s := newScreen(&b, tt.terminal)
-			if tt.prompting {
-				s.prompt()
-			}
-			s.message("── bot posted ──\n")
-			if b.String() != tt.want {
-				t.Fatalf("wrote %q, want %q", b.String(), tt.want)
-			}
-		})
+	s.message("── bot posted ──\n")
+	if _, err := s.readLine(); !errors.Is(err, io.EOF) {
+		t.Fatalf("readLine at the end = %v, want io.EOF", err)
+	}
+	if want := "> \n── bot posted ──\n> "; b.String() != want {
+		t.Fatalf("wrote %q, want %q", b.String(), want)
 	}
 }
 
-func TestIsTerminal(t *testing.T) {
+// In a terminal, a message that arrives while a line is typed is written above it, and
+// the prompt and what was typed so far are drawn again below it: the line is not broken
+// and nothing typed is hidden. The typed line is then read whole.
+func TestEditingScreenKeepsTheTypedLine(t *testing.T) {
+	keys, typing := io.Pipe()
+	var shown syncbuf.Buffer
+	s := newEditingScreen(struct {
+		io.Reader
+		io.Writer
+	}{keys, &shown})
+	read := make(chan string, 1)
+	go func() {
+		line, _ := s.readLine()
+		read <- line
+	}()
+	if _, err := typing.Write([]byte("/hel")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, &shown, "> /hel")
+	s.message("── bot posted ──\n")
+	eventually(t, &shown, "── bot posted ──\r\n> /hel")
+	if _, err := typing.Write([]byte("p\r")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case line := <-read:
+		if line != "/help" {
+			t.Fatalf("the line read = %q, want /help", line)
+		}
+	case <-time.After(wait):
+		t.Fatal("the typed line was never read")
+	}
+	if strings.Contains(shown.String(), "/hel── bot") {
+		t.Fatalf("the message landed in the middle of the typed line:\n%q", shown.String())
+	}
+}
+
+// A buffer or a file is no terminal: the console falls back to plain lines.
+func TestTerminalScreenNeedsATerminal(t *testing.T) {
 	f, err := os.Create(filepath.Join(t.TempDir(), "out.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -311,15 +341,15 @@ func TestIsTerminal(t *testing.T) {
 	defer f.Close()
 	tests := []struct {
 		name string
-		w    io.Writer
-		want bool
+		in   io.Reader
+		out  io.Writer
 	}{
-		{"a buffer", &bytes.Buffer{}, false},
-		{"a regular file", f, false},
+		{"buffers", strings.NewReader(""), &bytes.Buffer{}},
+		{"regular files", f, f},
 	}
 	for _, tt := range tests {
-		if got := isTerminal(tt.w); got != tt.want {
-			t.Errorf("%s: isTerminal = %v, want %v", tt.name, got, tt.want)
+		if _, _, ok := terminalScreen(tt.in, tt.out); ok {
+			t.Errorf("%s: terminalScreen took them for a terminal", tt.name)
 		}
 	}
 }

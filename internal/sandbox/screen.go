@@ -1,79 +1,106 @@
 package sandbox
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"sync"
+
+	"golang.org/x/term"
 )
 
 // prompt is what the console shows when it waits for a line.
 const prompt = "> "
 
-// screen writes the console's output. The bot's messages arrive at any moment (a
+// screen is the console's input and output. The bot's messages arrive at any moment (a
 // session's next step, an edit after a restart), also while someone is typing a line.
 //
-// The console reads whole lines, so it cannot know what has been typed so far: in a
-// terminal the typed characters sit in the terminal's own line buffer until Enter, and
-// without a terminal library (raw mode) the console cannot redraw them. What it can do
-// honestly: when Out is a terminal and the prompt is showing, a message that arrives is
-// drawn over the prompt's line ("\r" and "\033[K", erase to end of line) and the prompt
-// is drawn again below it, so the message never lands in the middle of the line being
-// typed. The typed characters are not lost, only hidden: they are still in the terminal's
-// buffer and are sent with Enter, and Ctrl-R (the terminal's "reprint" key on Linux and
-// macOS) shows them again. When Out is not a terminal (a pipe, a file, a test) messages
-// are written plainly, each after a line break, with no control characters.
+// In a terminal the console edits the line itself (golang.org/x/term's line editor, with
+// the terminal in raw mode): a message that arrives while a line is being typed is written
+// above it, and the prompt and everything typed so far are drawn again below it, so a
+// message never lands in the middle of the line and nothing typed is hidden; ↑ and ↓
+// recall earlier lines. Anywhere else (a pipe, a file, a test) lines are read plainly and
+// messages written plainly, each after a line break, with no control characters.
 type screen struct {
-	mu       sync.Mutex
-	out      io.Writer
-	terminal bool
-	// prompting is true from the prompt being shown until a line is entered.
-	prompting bool
+	mu  sync.Mutex
+	out io.Writer
+	// editor is the line editor in a terminal; nil otherwise.
+	editor *term.Terminal
+	lines  *bufio.Scanner // the plain input, when there is no editor
 }
 
-func newScreen(out io.Writer, terminal bool) *screen { return &screen{out: out, terminal: terminal} }
+// newScreen is a plain screen: lines read from in, output written to out as it comes.
+func newScreen(in io.Reader, out io.Writer) *screen {
+	return &screen{out: out, lines: bufio.NewScanner(in)}
+}
 
-// isTerminal reports whether w is a character device, which a terminal is. (/dev/null is
-// one too; escape codes written there do no harm.)
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
+// newEditingScreen is a screen whose lines are edited in the terminal on the other end of
+// rw, which the caller has put in raw mode.
+func newEditingScreen(rw io.ReadWriter) *screen {
+	e := term.NewTerminal(rw, prompt)
+	return &screen{out: e, editor: e}
+}
+
+// terminalScreen puts a terminal on in and out in raw mode and returns an editing screen
+// on it, with the function that restores the terminal; ok is false when in and out are not
+// one interactive terminal (or raw mode is refused), and the caller uses a plain screen.
+func terminalScreen(in io.Reader, out io.Writer) (s *screen, restore func(), ok bool) {
+	inFile, isFile := in.(*os.File)
+	outFile, isOutFile := out.(*os.File)
+	if !isFile || !isOutFile || !term.IsTerminal(int(inFile.Fd())) || !term.IsTerminal(int(outFile.Fd())) {
+		return nil, nil, false
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	state, err := term.MakeRaw(int(inFile.Fd()))
+	if err != nil {
+		return nil, nil, false
+	}
+	return newEditingScreen(struct {
+		io.Reader
+		io.Writer
+	}{inFile, outFile}), func() { _ = term.Restore(int(inFile.Fd()), state) }, true
+}
+
+// editing reports whether the console edits lines in a terminal.
+func (s *screen) editing() bool { return s.editor != nil }
+
+// Write writes p as the console's own output (the bot's log lines go through it, so that a
+// terminal in raw mode shows them whole).
+func (s *screen) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.Write(p)
 }
 
 // printf writes the console's own output: answers to the line just entered, errors.
 func (s *screen) printf(format string, args ...any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fmt.Fprintf(s.out, format, args...)
+	fmt.Fprintf(s, format, args...)
 }
 
-// prompt shows the prompt and notes that a line is being typed.
-func (s *screen) prompt() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fmt.Fprint(s.out, prompt)
-	s.prompting = true
+// readLine shows the prompt and returns the next line entered. It returns io.EOF at the
+// end of the input (Ctrl-D, or Ctrl-C in the line editor).
+func (s *screen) readLine() (string, error) {
+	if s.editing() {
+		return s.editor.ReadLine() // draws the prompt itself
+	}
+	fmt.Fprint(s, prompt)
+	if !s.lines.Scan() {
+		if err := s.lines.Err(); err != nil {
+			return "", err
+		}
+		return "", io.EOF
+	}
+	return s.lines.Text(), nil
 }
 
-// entered notes that a line was entered: the prompt line is finished.
-func (s *screen) entered() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.prompting = false
-}
-
-// message writes text (whole lines) that arrived on its own, after a line break; in a
-// terminal with the prompt showing, over the prompt, which is then shown again.
+// message writes text (whole lines) that arrived on its own: above the line being edited
+// in a terminal, else after a line break.
 func (s *screen) message(text string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.terminal && s.prompting {
-		fmt.Fprint(s.out, "\r\033[K\n", text, prompt)
+	if s.editing() {
+		_, _ = s.Write([]byte(text))
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	fmt.Fprint(s.out, "\n", text)
 }
