@@ -144,6 +144,11 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 	a := &App{db: db, bot: b, sessions: sessions, jobs: scheduler, metrics: server, log: opts.Logger}
 	// Sessions resume, and due work runs, only once the gateway is up, so their buttons
 	// can be answered; sessions first, so a scheduled lobby finds its channel's state.
+	// A bot that was down for days compacts the recent activity at once, not at the next
+	// daily purge; it is safe to repeat, from several processes too.
+	if _, err := db.CompactActivity(ctx); err != nil {
+		return nil, errors.Join(err, a.Close(ctx))
+	}
 	if err := errors.Join(sessions.Restore(ctx), scheduler.Start(ctx), queuePurge(ctx, scheduler, opts.Clock.Now())); err != nil {
 		return nil, errors.Join(err, a.Close(ctx))
 	}
@@ -158,7 +163,8 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*App, error) 
 
 // Completed jobs, and the records of schedule notices sent, are kept a week (long enough
 // for a job's key to keep it from running twice), then deleted by a daily job, so the
-// tables do not grow with every occurrence.
+// tables do not grow with every occurrence. The same job moves the activity log's recent
+// days into its long-term table (storage.CompactActivity), off the crediting path.
 const (
 	purgeJob      = "purge-jobs"
 	keepCompleted = 7 * 24 * time.Hour
@@ -181,6 +187,9 @@ func purgeCompletedJobs(db *storage.DB, q *jobs.Scheduler, now func() time.Time)
 			return jobs.Outcome{}, err
 		}
 		if _, err := db.PurgeNotices(ctx, before); err != nil {
+			return jobs.Outcome{}, err
+		}
+		if _, err := db.CompactActivity(ctx); err != nil {
 			return jobs.Outcome{}, err
 		}
 		return jobs.Done(), queuePurge(ctx, q, now())

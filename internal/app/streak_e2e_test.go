@@ -89,3 +89,25 @@ func TestStreakSettingsAndPrivacy(t *testing.T) {
 	assertTextHas(t, "/leaderboard after opting out", board.text(), "Nobody yet")
 	assertTextHas(t, "/leaderboard's follow-up after opting out", messageText(rank), "You are hidden from leaderboards")
 }
+
+// TestDailyPurgeMovesRecentDaysIntoTheLog: a counted day is written into the small table of
+// recent days, and the daily purge job moves it into the long-term log once it is a few
+// days old; the member's history reads the same throughout.
+func TestDailyPurgeMovesRecentDaysIntoTheLog(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC))
+	h := startHarness(t, withOptions(func(o *app.Options) { o.Clock = clk }))
+	count := h.counter()
+	h.slash(alice, "done")
+	where := `WHERE user_id = '` + alice.ID + `' AND day = '2026-03-01'`
+	if recent, log := count(`SELECT COUNT(*) FROM activity_recent `+where), count(`SELECT COUNT(*) FROM activity_log `+where); recent != 1 || log != 0 {
+		t.Fatalf("after /done: %d rows in activity_recent, %d in activity_log; want the day in the recent table", recent, log)
+	}
+	for range 5 {
+		clk.Advance(24 * time.Hour)
+		h.awaitDueJobs(clk.Now())
+	}
+	if recent, log := count(`SELECT COUNT(*) FROM activity_recent `+where), count(`SELECT COUNT(*) FROM activity_log `+where); recent != 0 || log != 1 {
+		t.Fatalf("five days later: %d rows in activity_recent, %d in activity_log; want the day moved into the log", recent, log)
+	}
+	assertTextHas(t, "/streak after the move", h.slash(alice, "streak").text(), "2026-03-01 · solo", "Best:** 1 day")
+}
