@@ -2,9 +2,11 @@ package app_test
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +102,56 @@ func encodings(secret string) []string {
 		hex.EncodeToString(b),
 		strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%#v", b), "[]byte{"), "}"),
 		strings.Trim(fmt.Sprint(b), "[]"),
+	}
+}
+
+// TestJSONLogHasOneLinePerInteraction: with log.format json at debug (what `run` builds
+// from the config), every interaction is one JSON line naming its kind, command, server,
+// channel, latency and outcome, by id; no member's name and no token is in the log.
+func TestJSONLogHasOneLinePerInteraction(t *testing.T) {
+	h := newHarness(t)
+	h.cfg = h.config(filepath.Join(t.TempDir(), "stretchbot.db"))
+	h.opts = h.defaultOptions()
+	h.opts.Logger = slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.start()
+	help := h.fake.SlashCommand(in(alice), "help")
+	h.interact(help)
+	bad := h.fake.SlashCommand(in(bob), "session", fakediscord.Subcommand("stop"))
+	h.interact(bad)
+	waitForLog(t, h, `"interaction":"`+bad.ID+`"`)
+
+	byID := map[string]map[string]any{}
+	for _, line := range strings.Split(strings.TrimSpace(h.logs.String()), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("a log line is not JSON: %q (%v)", line, err)
+		}
+		if entry["msg"] == "interaction" {
+			byID[fmt.Sprint(entry["interaction"])] = entry
+		}
+	}
+	wants := map[string]map[string]any{
+		help.ID: {"kind": "command", "command": "help", "outcome": "ok", "guild": testGuild, "channel": testChannel, "level": "DEBUG"},
+		bad.ID:  {"kind": "command", "command": "session", "outcome": "user_error", "guild": testGuild, "channel": testChannel},
+	}
+	for id, want := range wants {
+		entry, ok := byID[id]
+		if !ok {
+			t.Fatalf("no interaction line for %s", id)
+		}
+		for key, value := range want {
+			if entry[key] != value {
+				t.Errorf("interaction %s: %s = %v, want %v", id, key, entry[key], value)
+			}
+		}
+		if latency, ok := entry["latency"].(float64); !ok || latency <= 0 {
+			t.Errorf("interaction %s: latency = %v, want a positive duration", id, entry["latency"])
+		}
+	}
+	logs := h.logs.String()
+	for _, secret := range []string{alice.GlobalName, alice.Username, bob.GlobalName, bob.Username, help.Token, bad.Token, h.cfg.Discord.Token.Reveal()} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
 	}
 }
