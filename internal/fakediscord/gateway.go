@@ -3,6 +3,7 @@ package fakediscord
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -43,11 +44,13 @@ type gateway struct {
 	shards     map[int]*shardSession // by shard id
 	identifies int
 	resumes    int
-	heartbeats int
-	required   int           // the fewest shards an Identify may name (Options.RequiredShards)
-	intents    []int64       // the intents of each accepted Identify, in order
-	changed    chan struct{} // closed and replaced when a shard's live connection changes
-	down       bool          // HoldGateway: new connections are refused, as in an outage
+	// resumesAtResumeURL counts the resumes that came to ResumeGatewayURL, as Discord asks.
+	resumesAtResumeURL int
+	heartbeats         int
+	required           int           // the fewest shards an Identify may name (Options.RequiredShards)
+	intents            []int64       // the intents of each accepted Identify, in order
+	changed            chan struct{} // closed and replaced when a shard's live connection changes
+	down               bool          // HoldGateway: new connections are refused, as in an outage
 }
 
 // shardSession is one shard's gateway session: its live connection and what it keeps for
@@ -63,6 +66,7 @@ type shardSession struct {
 
 type gwConn struct {
 	ws        *websocket.Conn
+	host      string        // the host the client dialled (ResumeGatewayURL's, or not)
 	wm        sync.Mutex    // gorilla allows one writer at a time
 	firstBeat chan struct{} // closed on the connection's first heartbeat
 	beatOnce  sync.Once
@@ -100,7 +104,8 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 		g.s.logf("fakediscord: gateway upgrade: %v", err) // Upgrade already answered the client.
 		return
 	}
-	c := &gwConn{ws: ws, firstBeat: make(chan struct{})}
+	host, _, _ := net.SplitHostPort(r.Host)
+	c := &gwConn{ws: ws, host: host, firstBeat: make(chan struct{})}
 	if !g.track(c) {
 		_ = ws.Close() // the server is closing; the client sees the drop.
 		return
@@ -264,7 +269,7 @@ func (g *gateway) ready(version string, sh *shardSession, shard *[2]int) map[str
 	_, _ = fmt.Sscan(version, &v) // a non-number leaves 0, which Discord would have refused earlier.
 	r := map[string]any{
 		"v": v, "user": g.s.botUserJSON(), "session_id": sh.session, "session_type": "normal",
-		"resume_gateway_url": g.s.GatewayURL(),
+		"resume_gateway_url": g.s.ResumeGatewayURL(),
 		"application":        map[string]any{"id": g.s.opts.ApplicationID, "flags": 0},
 		"guilds":             []any{}, "private_channels": []any{}, "relationships": []any{},
 		"presences": []any{}, "guild_join_requests": []any{}, "geo_ordered_rtc_regions": []string{"fake"},
@@ -297,6 +302,9 @@ func (g *gateway) resume(c *gwConn, data json.RawMessage) {
 		return
 	}
 	g.resumes++
+	if c.host == resumeHost {
+		g.resumesAtResumeURL++
+	}
 	if sh.live != nil && sh.live != c {
 		_ = sh.live.ws.Close() // the session moves to the new connection.
 	}
@@ -555,6 +563,14 @@ func (s *Server) Resumes() int {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
 	return s.gw.resumes
+}
+
+// ResumesAtResumeURL returns how many of the accepted resumes came to ResumeGatewayURL;
+// Discord accepts the others too, as the fake does.
+func (s *Server) ResumesAtResumeURL() int {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return s.gw.resumesAtResumeURL
 }
 
 // Heartbeats returns how many heartbeats (op 1) were received and acknowledged (op 11).

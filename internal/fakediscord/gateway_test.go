@@ -1,11 +1,13 @@
 package fakediscord
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 // answer registers a handler that answers every interaction with reply and then passes
@@ -267,5 +269,81 @@ func TestCallbackRules(t *testing.T) {
 	}
 	if re := restError(t, recv(t, errs)); re.Message.Code != 10062 || re.Response.StatusCode != 404 {
 		t.Fatalf("answer after 3 s: %d %d, want 404 10062", re.Response.StatusCode, re.Message.Code)
+	}
+}
+
+// READY names a resume_gateway_url other than the URL the client connected to, as
+// Discord's does; a resume sent there is counted as one, and one sent where the client
+// connected (what discordgo v0.29.0 does: it keeps no resume URL) is accepted but not.
+func TestResumeGatewayURLDiffersFromTheConnectURL(t *testing.T) {
+	t.Parallel()
+	srv := start(t, Options{})
+	if srv.ResumeGatewayURL() == srv.GatewayURL() {
+		t.Fatalf("resume_gateway_url %s is the connect URL", srv.ResumeGatewayURL())
+	}
+	dg := client(t, srv)
+	ready := make(chan *discordgo.Event, 1)
+	dg.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+		if e.Type == "READY" {
+			ready <- e
+		}
+	})
+	got := answer(t, dg, say("ok"))
+	open(t, dg)
+	var fields struct {
+		SessionID        string `json:"session_id"`
+		ResumeGatewayURL string `json:"resume_gateway_url"`
+	}
+	if err := json.Unmarshal(recv(t, ready).RawData, &fields); err != nil || fields.ResumeGatewayURL != srv.ResumeGatewayURL() {
+		t.Fatalf("READY's resume_gateway_url = %q (%v), want %s", fields.ResumeGatewayURL, err, srv.ResumeGatewayURL())
+	}
+
+	// discordgo resumes where it connected.
+	if !srv.DropGateway() {
+		t.Fatal("no live connection to drop")
+	}
+	if err := srv.WaitConnected(wait); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "discordgo's resume", func() bool { return srv.Resumes() == 1 })
+	if n := srv.ResumesAtResumeURL(); n != 0 {
+		t.Fatalf("%d resumes at the resume URL; discordgo sent its resume to the connect URL", n)
+	}
+
+	// A client that follows the docs resumes at resume_gateway_url, and the session moves there.
+	ws, _, err := websocket.DefaultDialer.Dial(fields.ResumeGatewayURL+"/?v=10&encoding=json", nil)
+	if err != nil {
+		t.Fatalf("dial resume_gateway_url: %v", err)
+	}
+	defer ws.Close()
+	var hello struct{ Op int }
+	if err := ws.ReadJSON(&hello); err != nil || hello.Op != opHello {
+		t.Fatalf("first frame op %d (%v), want Hello", hello.Op, err)
+	}
+	if err := ws.WriteJSON(map[string]any{"op": opResume, "d": map[string]any{
+		"token": "Bot test-token-not-real", "session_id": fields.SessionID, "seq": 0}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the resume at resume_gateway_url", func() bool { return srv.ResumesAtResumeURL() == 1 })
+	missed := srv.SlashCommand(guildCtx(), "help")
+	if err := srv.Interact(missed); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		var frame struct {
+			T string
+			D struct{ ID string }
+		}
+		if err := ws.ReadJSON(&frame); err != nil {
+			t.Fatalf("reading the resumed connection: %v", err)
+		}
+		if frame.T == "INTERACTION_CREATE" && frame.D.ID == missed.ID {
+			break // the session now lives on the resumed connection
+		}
+	}
+	select {
+	case in := <-got:
+		t.Fatalf("discordgo's old connection still got interaction %s", in.ID)
+	default:
 	}
 }

@@ -119,6 +119,18 @@ func (s *Server) URL() string { return s.base }
 // GatewayURL returns the websocket address GET /gateway announces.
 func (s *Server) GatewayURL() string { return "ws://" + s.ln.Addr().String() }
 
+// ResumeGatewayURL is the resume_gateway_url READY names. Discord gives a host of its own
+// there (gateway-us-east1-b.discord.gg, say), not the one the client connected to, and
+// asks clients to resume on it; the fake names the same listener by another host,
+// localhost, so a client that resumes where it connected can be told apart.
+func (s *Server) ResumeGatewayURL() string {
+	_, port, _ := net.SplitHostPort(s.ln.Addr().String())
+	return "ws://" + net.JoinHostPort(resumeHost, port)
+}
+
+// resumeHost is the host of ResumeGatewayURL.
+const resumeHost = "localhost"
+
 // ApplicationID returns the application ID used in READY, webhooks and interactions.
 func (s *Server) ApplicationID() string { return s.opts.ApplicationID }
 
