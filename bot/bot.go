@@ -130,8 +130,7 @@ func New(opts Options) (*Bot, error) {
 		guardCfg.OnAnswer = b.observer.RESTAnswer
 	}
 	b.guard = NewGuard(transport, guardCfg)
-	// The timeout covers the guard's waits too: a request Discord holds back longer fails.
-	s.Client = &http.Client{Transport: b.guard, Timeout: 20 * time.Second}
+	s.Client = b.restClient()
 	bridgeDiscordgoLogs()
 	b.configure(s)
 	return b, nil
@@ -276,4 +275,13 @@ func describeRESTError(err error) error {
 		return errors.New(restErr.Response.Status)
 	}
 	return err
+}
+
+// restTimeout bounds a REST request, the guard's waits included: a request Discord holds
+// back longer fails.
+const restTimeout = 20 * time.Second
+
+// restClient is an HTTP client through the bot's guard, for one gateway session.
+func (b *Bot) restClient() *http.Client {
+	return &http.Client{Transport: b.guard, Timeout: restTimeout}
 }

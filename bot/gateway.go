@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -48,8 +49,10 @@ func gatewayProblem(err error) (problem error, ok bool) {
 // reported on Fatal instead. The close code is read from the wire (wsclose.go), because
 // discordgo does not pass it on.
 func (b *Bot) watchGateway(s *discordgo.Session) {
-	codes := &closeCodes{}
-	s.Dialer = closeWatchingDialer(codes)
+	codes, route := &closeCodes{}, &resumeRoute{}
+	s.Dialer = closeWatchingDialer(codes, route)
+	s.Client = &http.Client{Transport: gatewayTransport{route: route, next: s.Client.Transport}, Timeout: s.Client.Timeout}
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) { route.learn(e) })
 	s.ShouldReconnectOnError = false
 	s.AddHandler(func(s *discordgo.Session, _ *discordgo.Disconnect) {
 		if b.stopAtFatalClose(s, codes) {
@@ -90,6 +93,9 @@ func (b *Bot) reconnect(s *discordgo.Session, codes *closeCodes) {
 			return
 		}
 		err := s.Open()
+		if errors.Is(err, errToResumeURL) {
+			err = s.Open() // discordgo fetched its gateway again: the resume URL, dialled now
+		}
 		switch {
 		case err == nil:
 			b.log.Info("gateway reconnected", slog.Int("shard", s.ShardID), slog.Int("attempts", attempt))

@@ -102,7 +102,7 @@ func (b *Bot) newShardSession() (*discordgo.Session, error) {
 	if err != nil {
 		return nil, errors.New("cannot create the Discord session")
 	}
-	s.Client = b.session.Client
+	s.Client = b.restClient() // its own, not the first shard's: each shard's GET /gateway is its own (resume.go)
 	b.configure(s)
 	return s, nil
 }

@@ -39,19 +39,30 @@ func (c *closeCodes) take() int {
 }
 
 // closeWatchingDialer is websocket.DefaultDialer with every connection, plain or TLS,
-// wrapped so that a close frame's code is recorded in codes.
-func closeWatchingDialer(codes *closeCodes) *websocket.Dialer {
+// wrapped so that a close frame's code is recorded in codes. Once the session has a resume
+// URL (route), a dial anywhere else is refused at once (see resume.go).
+func closeWatchingDialer(codes *closeCodes, route *resumeRoute) *websocket.Dialer {
 	d := *websocket.DefaultDialer
 	var raw net.Dialer
-	d.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if route.elsewhere(addr) {
+			return nil, errToResumeURL
+		}
 		c, err := raw.DialContext(ctx, network, addr)
+		if err != nil && route.resumeURL() != "" {
+			route.forget() // unreachable: the next connection goes where GET /gateway says
+		}
+		return c, err
+	}
+	d.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
 		return &frameWatcher{Conn: c, codes: codes}, nil
 	}
 	d.NetDialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := raw.DialContext(ctx, network, addr)
+		c, err := dial(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}

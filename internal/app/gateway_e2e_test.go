@@ -67,7 +67,8 @@ func TestFatalCloseWhileRunningEndsRun(t *testing.T) {
 }
 
 // TestReconnectRequestIsResumed: Discord's op 7 Reconnect makes the bot close (with 1012,
-// which keeps the session), reconnect and resume; it answers commands afterwards.
+// which keeps the session), reconnect and resume at READY's resume_gateway_url (another
+// host than it connected to, as Discord's is); it answers commands afterwards.
 func TestReconnectRequestIsResumed(t *testing.T) {
 	h := startHarness(t)
 	resumes := h.fake.Resumes()
@@ -81,6 +82,9 @@ func TestReconnectRequestIsResumed(t *testing.T) {
 	}
 	if n := h.fake.Identifies(); n != 1 {
 		t.Errorf("%d identifies; want the first only (a resume, not a new session)", n)
+	}
+	if n := h.fake.ResumesAtResumeURL(); n != 1 {
+		t.Errorf("%d resumes at resume_gateway_url; want the resume there, not where the bot first connected", n)
 	}
 	if a := h.slash(alice, "streak"); a.text() == "" {
 		t.Error("no answer after the reconnect")
