@@ -20,7 +20,13 @@ func bridgeDiscordgoLogs() {
 	bridgeOnce.Do(func() {
 		discordgo.Logger = func(level, _ int, format string, args ...any) {
 			msg := safeLogLine(fmt.Sprintf(format, args...))
-			slog.Default().Log(context.Background(), discordgoLevel(level), msg, slog.String("component", "discordgo"))
+			lvl := discordgoLevel(level)
+			if strings.Contains(msg, errToResumeURL.Error()) {
+				// The dial the bot refused on purpose to resume at the resume URL (resume.go),
+				// which discordgo reports as a failed connection: not an error.
+				lvl = slog.LevelDebug
+			}
+			slog.Default().Log(context.Background(), lvl, msg, slog.String("component", "discordgo"))
 		}
 	})
 }

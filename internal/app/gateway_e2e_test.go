@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +71,9 @@ func TestFatalCloseWhileRunningEndsRun(t *testing.T) {
 // which keeps the session), reconnect and resume at READY's resume_gateway_url (another
 // host than it connected to, as Discord's is); it answers commands afterwards.
 func TestReconnectRequestIsResumed(t *testing.T) {
-	h := startHarness(t)
+	// discordgo logs through slog.Default(): send it into the harness's log as well.
+	restoreDefaultLogger(t)
+	h := startHarness(t, withOptions(func(o *app.Options) { slog.SetDefault(o.Logger) }))
 	resumes := h.fake.Resumes()
 	h.fake.RequestReconnect()
 	deadline := time.Now().Add(waitLimit)
@@ -85,6 +88,10 @@ func TestReconnectRequestIsResumed(t *testing.T) {
 	}
 	if n := h.fake.ResumesAtResumeURL(); n != 1 {
 		t.Errorf("%d resumes at resume_gateway_url; want the resume there, not where the bot first connected", n)
+	}
+	// The dial refused on purpose on the way there is no error for the operator.
+	if line := grepLine(h.logs.String(), "resume_gateway_url"); line == "" || strings.Contains(line, "level=ERROR") {
+		t.Errorf("the refused dial is logged as %q; want a debug line", line)
 	}
 	if a := h.slash(alice, "streak"); a.text() == "" {
 		t.Error("no answer after the reconnect")
