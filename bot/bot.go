@@ -82,7 +82,8 @@ type Bot struct {
 	guard    *Guard
 	fatal    chan error // Fatal; buffered, holds the first problem
 	observer Observer
-	gateway  map[int]*shardState // by shard id; under mu
+	gateway  map[int]*shardState                // by shard id; under mu
+	beats    map[*discordgo.Session]*heartbeats // each gateway session's heartbeat times; under mu
 	// respond sends an interaction callback; a seam so the routing benchmark can run
 	// without a network.
 	respond func(*discordgo.Interaction, *discordgo.InteractionResponse, ...discordgo.RequestOption) error
@@ -118,7 +119,7 @@ func New(opts Options) (*Bot, error) {
 		opts.Observer = nopObserver{}
 	}
 	b := &Bot{opts: opts, session: s, log: opts.Logger, respond: s.InteractionRespond, fatal: make(chan error, 1),
-		observer: opts.Observer}
+		observer: opts.Observer, beats: map[*discordgo.Session]*heartbeats{}}
 	guardCfg := opts.Guard
 	if guardCfg.Log == nil {
 		guardCfg.Log = opts.Logger

@@ -49,8 +49,11 @@ func gatewayProblem(err error) (problem error, ok bool) {
 // reported on Fatal instead. The close code is read from the wire (wsclose.go), because
 // discordgo does not pass it on.
 func (b *Bot) watchGateway(s *discordgo.Session) {
-	codes, route := &closeCodes{}, &resumeRoute{}
-	s.Dialer = closeWatchingDialer(codes, route)
+	codes, beats, route := &closeCodes{}, &heartbeats{}, &resumeRoute{}
+	s.Dialer = closeWatchingDialer(codes, beats, route)
+	b.mu.Lock()
+	b.beats[s] = beats
+	b.mu.Unlock()
 	s.Client = &http.Client{Transport: gatewayTransport{route: route, next: s.Client.Transport}, Timeout: s.Client.Timeout}
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) { route.learn(e) })
 	s.ShouldReconnectOnError = false

@@ -85,15 +85,57 @@ func TestFrameWatcherFindsTheCloseCode(t *testing.T) {
 	for _, st := range streams {
 		for _, chunk := range []int{1, 2, 3, 7, 64, 1 << 20} {
 			codes := &closeCodes{}
-			w := &frameWatcher{codes: codes}
-			for b := st.wire; len(b) > 0; {
-				n := min(chunk, len(b))
-				w.follow(b[:n])
-				b = b[n:]
-			}
+			w := newFrameWatcher(nil, codes, &heartbeats{})
+			feed(w.in.follow, st.wire, chunk)
 			if got := codes.take(); got != st.want {
 				t.Errorf("%s, in chunks of %d: close code %d, want %d", st.name, chunk, got, st.want)
 			}
+		}
+	}
+}
+
+// feed hands wire to follow in chunks of size chunk.
+func feed(follow func([]byte), wire []byte, chunk int) {
+	for len(wire) > 0 {
+		n := min(chunk, len(wire))
+		follow(wire[:n])
+		wire = wire[n:]
+	}
+}
+
+// maskedFrame is a client frame: masked with key, as RFC 6455 §5.3 requires.
+func maskedFrame(opcode byte, payload []byte, key [4]byte) []byte {
+	frame := wsFrame(opcode, payload)
+	header, body := frame[:len(frame)-len(payload)], frame[len(frame)-len(payload):]
+	header[1] |= 0x80
+	out := append(append(append([]byte{}, header...), key[:]...), body...)
+	for i := range payload {
+		out[len(out)-len(payload)+i] ^= key[i%4]
+	}
+	return out
+}
+
+// TestFrameWatcherTimesHeartbeats: a heartbeat (op 1) the bot writes, masked, and the ack
+// (op 11) Discord sends back give the round trip, whatever the chunks; other payloads
+// (a dispatch, a long frame holding "op":11) do not.
+func TestFrameWatcherTimesHeartbeats(t *testing.T) {
+	request := "GET /?v=10&encoding=json HTTP/1.1\r\nHost: gateway.discord.gg\r\nUpgrade: websocket\r\n\r\n"
+	response := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+	key := [4]byte{0x12, 0x34, 0x56, 0x78}
+	for _, chunk := range []int{1, 3, 64, 1 << 20} {
+		beats := &heartbeats{}
+		w := newFrameWatcher(nil, &closeCodes{}, beats)
+		feed(w.out.follow, concat([]byte(request), maskedFrame(websocket.TextMessage, []byte(`{"op":2,"d":{"token":"x"}}`), key)), chunk)
+		feed(w.in.follow, concat([]byte(response), wsFrame(websocket.TextMessage, []byte(`{"op":11}`))), chunk)
+		if got := beats.last(); got != 0 {
+			t.Fatalf("chunks of %d: an ack with no heartbeat before it gave a latency of %v", chunk, got)
+		}
+		feed(w.out.follow, maskedFrame(websocket.TextMessage, []byte(`{"op":1,"d":42}`), key), chunk)
+		time.Sleep(5 * time.Millisecond)
+		long := append([]byte(`{"op":0,"t":"X","d":"`+strings.Repeat("a", 200)), `","x":{"op":11}}`...)
+		feed(w.in.follow, concat(wsFrame(websocket.TextMessage, long), wsFrame(websocket.TextMessage, []byte(`{"t":null,"s":null,"op":11,"d":null}`))), chunk)
+		if got := beats.last(); got < 5*time.Millisecond || got > time.Second {
+			t.Fatalf("chunks of %d: heartbeat latency %v, want the 5 ms between the heartbeat and its ack", chunk, got)
 		}
 	}
 }

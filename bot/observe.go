@@ -49,6 +49,9 @@ type ShardStatus struct {
 	// LastAck is when Discord last acknowledged a heartbeat; zero while discordgo holds
 	// the session (it does while connecting), so it cannot be read without waiting.
 	LastAck time.Time
+	// Latency is the round trip of the last acknowledged heartbeat, timed on the wire;
+	// 0 before the first.
+	Latency time.Duration
 }
 
 // shardState is what the bot tracks of one shard.
@@ -90,6 +93,9 @@ func (b *Bot) Shards() []ShardStatus {
 			continue
 		}
 		status := ShardStatus{ID: id, Connected: st.connected}
+		if beats, ok := b.beats[st.session]; ok {
+			status.Latency = beats.last()
+		}
 		// discordgo writes the ack time under the session's lock, which Open holds for the
 		// whole handshake: a metrics scrape must not wait for that.
 		if st.session.TryRLock() {

@@ -100,7 +100,7 @@ func TestDialerFollowsTheResumeRoute(t *testing.T) {
 
 	route := &resumeRoute{}
 	route.learn(readyEvent(t, "ws://127.0.0.1:"+port))
-	d := closeWatchingDialer(&closeCodes{}, route)
+	d := closeWatchingDialer(&closeCodes{}, &heartbeats{}, route)
 	if _, err := d.NetDialContext(context.Background(), "tcp", "localhost:"+port); !errors.Is(err, errToResumeURL) {
 		t.Fatalf("a dial to another host = %v; want errToResumeURL", err)
 	}

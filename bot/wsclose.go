@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/binary"
+	"encoding/json"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -14,8 +16,38 @@ import (
 // logs the error, closes and reconnects, and on op 9 it identifies again on the same
 // connection after Open has already returned. To stop at a close that no retry can fix
 // (gatewayProblem), the bot reads the code itself, from the bytes on the wire: its
-// websocket dialer wraps every connection (after TLS, so it sees the frames) in a reader
-// that notes the code of a close frame from Discord.
+// websocket dialer wraps every connection (after TLS, so it sees the frames) in a watcher
+// that notes the code of a close frame from Discord. The same watcher times heartbeats
+// against their acks: discordgo stamps a heartbeat's send time under a lock of its own, so
+// its HeartbeatLatency cannot be read without a data race.
+
+// heartbeats times one shard's heartbeat round trips, as seen on the wire.
+type heartbeats struct {
+	mu      sync.Mutex
+	sentAt  time.Time // the last heartbeat not acknowledged yet
+	latency time.Duration
+}
+
+func (h *heartbeats) sent(at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sentAt = at
+}
+
+func (h *heartbeats) acked(at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.sentAt.IsZero() {
+		h.latency, h.sentAt = at.Sub(h.sentAt), time.Time{}
+	}
+}
+
+// last is the round trip of the last acknowledged heartbeat; 0 before the first.
+func (h *heartbeats) last() time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.latency
+}
 
 // closeCodes is the last close code Discord sent on a shard's connection; 0 before any.
 type closeCodes struct {
@@ -39,9 +71,10 @@ func (c *closeCodes) take() int {
 }
 
 // closeWatchingDialer is websocket.DefaultDialer with every connection, plain or TLS,
-// wrapped so that a close frame's code is recorded in codes. Once the session has a resume
+// wrapped so that a close frame's code is recorded in codes and heartbeats are timed in
+// beats. Once the session has a resume
 // URL (route), a dial anywhere else is refused at once (see resume.go).
-func closeWatchingDialer(codes *closeCodes, route *resumeRoute) *websocket.Dialer {
+func closeWatchingDialer(codes *closeCodes, beats *heartbeats, route *resumeRoute) *websocket.Dialer {
 	d := *websocket.DefaultDialer
 	var raw net.Dialer
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -59,7 +92,7 @@ func closeWatchingDialer(codes *closeCodes, route *resumeRoute) *websocket.Diale
 		if err != nil {
 			return nil, err
 		}
-		return &frameWatcher{Conn: c, codes: codes}, nil
+		return newFrameWatcher(c, codes, beats), nil
 	}
 	d.NetDialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := dial(ctx, network, addr)
@@ -75,72 +108,131 @@ func closeWatchingDialer(codes *closeCodes, route *resumeRoute) *websocket.Diale
 			c.Close()
 			return nil, err
 		}
-		return &frameWatcher{Conn: secure, codes: codes}, nil
+		return newFrameWatcher(secure, codes, beats), nil
 	}
 	return &d
 }
 
-// frameWatcher follows the websocket frames a server sends (RFC 6455 §5.2: unmasked,
-// control frames never fragmented nor compressed) as they are read, and records the code
-// of a close frame. The HTTP upgrade response comes first; the frames start after its
-// blank line.
+// watchedPayload bounds the frames whose payload the watcher reads: close frames (the code
+// is their first two bytes) and short text frames (a heartbeat and its ack are 20 to 40
+// bytes). Longer frames are passed over unread.
+const watchedPayload = 128
+
+// frameWatcher follows the websocket frames of a gateway connection in both directions, as
+// they are read and written, without changing a byte: it records the code of a close frame
+// from Discord, and times heartbeats (op 1, sent) against their acks (op 11, received),
+// which discordgo keeps under a lock of its own.
 type frameWatcher struct {
 	net.Conn
-	codes *closeCodes
+	codes   *closeCodes
+	beats   *heartbeats
+	in, out frameParser
+}
 
-	upgraded bool   // the HTTP response is behind us
-	pending  []byte // bytes of a frame header, or of the close frame's code, not yet whole
-	skip     uint64 // payload bytes of the current frame still to pass over
-	closing  bool   // the current frame is a close frame whose code is being read
+func newFrameWatcher(c net.Conn, codes *closeCodes, beats *heartbeats) *frameWatcher {
+	w := &frameWatcher{Conn: c, codes: codes, beats: beats}
+	w.in.onFrame, w.out.onFrame = w.fromDiscord, w.toDiscord
+	return w
 }
 
 func (w *frameWatcher) Read(p []byte) (int, error) {
 	n, err := w.Conn.Read(p)
-	w.follow(p[:n])
+	w.in.follow(p[:n])
 	return n, err
 }
 
-// follow advances the frame parser over b.
-func (w *frameWatcher) follow(b []byte) {
-	if !w.upgraded {
-		w.pending = append(w.pending, b...)
-		end := indexBlankLine(w.pending)
+// Write is called by one writer at a time: gorilla serialises the writes of a connection.
+func (w *frameWatcher) Write(p []byte) (int, error) {
+	n, err := w.Conn.Write(p)
+	w.out.follow(p[:n])
+	return n, err
+}
+
+func (w *frameWatcher) fromDiscord(opcode byte, payload []byte) {
+	switch {
+	case opcode == websocket.CloseMessage && len(payload) >= 2:
+		w.codes.set(int(binary.BigEndian.Uint16(payload)))
+	case opcode == websocket.TextMessage && gatewayOp(payload) == opHeartbeatAck:
+		w.beats.acked(time.Now())
+	}
+}
+
+func (w *frameWatcher) toDiscord(opcode byte, payload []byte) {
+	if opcode == websocket.TextMessage && gatewayOp(payload) == opHeartbeat {
+		w.beats.sent(time.Now())
+	}
+}
+
+// Gateway opcodes the watcher reads (gateway.mdx, "Gateway Opcodes").
+const (
+	opHeartbeat    = 1
+	opHeartbeatAck = 11
+)
+
+// gatewayOp is the op of a gateway payload, or -1 when it is not one (a compressed or
+// other frame).
+func gatewayOp(payload []byte) int {
+	var p struct {
+		Op *int `json:"op"`
+	}
+	if json.Unmarshal(payload, &p) != nil || p.Op == nil {
+		return -1
+	}
+	return *p.Op
+}
+
+// frameParser follows the frames of one direction of a websocket connection (RFC 6455
+// §5.2: control frames are never fragmented; the bot negotiates no compression extension,
+// so a payload is as sent, masked when the client sends it). The HTTP upgrade comes first;
+// the frames start after its blank line. onFrame receives the payload of each close frame
+// and each text frame of at most watchedPayload bytes, unmasked; the slice is reused.
+type frameParser struct {
+	onFrame func(opcode byte, payload []byte)
+
+	upgraded bool   // the HTTP request or response is behind us
+	pending  []byte // bytes of the HTTP head or of a frame header, not yet whole
+	skip     uint64 // payload bytes of the current frame still to pass over
+	opcode   byte
+	masked   bool
+	key      [4]byte
+	collect  bool   // the current frame's payload is read (see onFrame)
+	payload  []byte // what has been read of it
+}
+
+// follow advances the parser over b.
+func (p *frameParser) follow(b []byte) {
+	if !p.upgraded {
+		p.pending = append(p.pending, b...)
+		end := indexBlankLine(p.pending)
 		if end < 0 {
 			return
 		}
-		w.upgraded = true
-		b, w.pending = w.pending[end:], nil
+		p.upgraded = true
+		b, p.pending = p.pending[end:], nil
 	}
 	for len(b) > 0 {
-		switch {
-		case w.closing:
-			need := 2 - len(w.pending)
-			take := min(need, len(b), int(min(w.skip, 2)))
-			w.pending = append(w.pending, b[:take]...)
-			b, w.skip = b[take:], w.skip-uint64(take)
-			if len(w.pending) == 2 {
-				w.codes.set(int(binary.BigEndian.Uint16(w.pending)))
-				w.closing, w.pending = false, nil
-			} else if w.skip == 0 { // a close frame without a code
-				w.closing, w.pending = false, nil
-			}
-		case w.skip > 0:
-			take := min(uint64(len(b)), w.skip)
-			b, w.skip = b[take:], w.skip-take
-		default:
-			w.pending = append(w.pending, b...)
-			b = nil
-			w.readHeaders()
+		if p.skip == 0 {
+			p.pending = append(p.pending, b...)
+			b = p.header()
+			continue
+		}
+		take := min(uint64(len(b)), p.skip)
+		if p.collect {
+			p.payload = append(p.payload, b[:take]...)
+		}
+		b, p.skip = b[take:], p.skip-take
+		if p.skip == 0 {
+			p.finish()
 		}
 	}
 }
 
-// readHeaders consumes whole frame headers from pending, leaving the rest of the bytes
-// to follow: it moves what follows a header back into the stream by recursion.
-func (w *frameWatcher) readHeaders() {
-	h := w.pending
+// header consumes a whole frame header from pending, if there is one, and returns the bytes
+// after it (nil when the header is not whole yet: they stay pending).
+func (p *frameParser) header() []byte {
+	h := p.pending
 	if len(h) < 2 {
-		return
+		return nil
 	}
 	opcode, length, size := h[0]&0x0f, uint64(h[1]&0x7f), 2
 	switch length {
@@ -149,11 +241,12 @@ func (w *frameWatcher) readHeaders() {
 	case 127:
 		size = 10
 	}
-	if h[1]&0x80 != 0 { // masked: never from a server, but the key must be passed over
+	masked := h[1]&0x80 != 0
+	if masked {
 		size += 4
 	}
 	if len(h) < size {
-		return
+		return nil
 	}
 	switch length {
 	case 126:
@@ -161,9 +254,32 @@ func (w *frameWatcher) readHeaders() {
 	case 127:
 		length = binary.BigEndian.Uint64(h[2:10])
 	}
+	if masked {
+		copy(p.key[:], h[size-4:size])
+	}
 	rest := h[size:]
-	w.pending, w.skip, w.closing = nil, length, opcode == websocket.CloseMessage && length > 0
-	w.follow(rest)
+	p.pending = nil
+	p.opcode, p.masked, p.skip = opcode, masked, length
+	p.collect = length <= watchedPayload && (opcode == websocket.CloseMessage || opcode == websocket.TextMessage)
+	p.payload = p.payload[:0]
+	if length == 0 {
+		p.finish()
+	}
+	return rest
+}
+
+// finish hands a collected payload, unmasked, to onFrame.
+func (p *frameParser) finish() {
+	if !p.collect {
+		return
+	}
+	p.collect = false
+	if p.masked {
+		for i := range p.payload {
+			p.payload[i] ^= p.key[i%4]
+		}
+	}
+	p.onFrame(p.opcode, p.payload)
 }
 
 // indexBlankLine returns the index just after the first "\r\n\r\n" in b, or -1.

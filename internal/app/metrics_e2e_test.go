@@ -50,6 +50,8 @@ func TestMetricsCountWhatTheBotDid(t *testing.T) {
 		{"stretchbot_rest_responses_total", []string{`route="POST /channels/{channel}/messages"`, `status="200"`}, 1},
 		{"stretchbot_gateway_events_total", []string{`shard="0"`, `event="connect"`}, 1},
 		{"stretchbot_gateway_connected", []string{`shard="0"`}, 1},
+		// Reported only once a heartbeat was acknowledged: found means a measured round trip.
+		{"stretchbot_gateway_latency_seconds", []string{`shard="0"`}, 0},
 		{"stretchbot_db_write_seconds_count", nil, 3},
 		{"stretchbot_sessions_running", nil, 1},
 		{"stretchbot_jobs_pending", nil, 1},

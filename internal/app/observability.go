@@ -29,7 +29,7 @@ func gauges(m *metrics.Metrics, b *bot.Bot, sessions *session.Engine, db *storag
 	m.Shards(func() []metrics.ShardState {
 		var out []metrics.ShardState
 		for _, s := range b.Shards() {
-			st := metrics.ShardState{ID: s.ID, Connected: s.Connected}
+			st := metrics.ShardState{ID: s.ID, Connected: s.Connected, Latency: s.Latency}
 			if !s.LastAck.IsZero() {
 				st.AckAge = time.Since(s.LastAck) // discordgo stamps it with the real clock
 			}

@@ -109,6 +109,8 @@ type ShardState struct {
 	// AckAge is how long ago Discord last acknowledged a heartbeat; it grows past the
 	// heartbeat interval when the connection is stuck.
 	AckAge time.Duration
+	// Latency is the last heartbeat's round trip; 0 before the first, and then not reported.
+	Latency time.Duration
 }
 
 // Shards registers per-shard gauges read at every scrape from shards.
@@ -119,6 +121,8 @@ func (m *Metrics) Shards(shards func() []ShardState) {
 var (
 	shardConnectedDesc = prometheus.NewDesc("stretchbot_gateway_connected",
 		"1 while the shard's gateway connection is identified or resumed, 0 otherwise.", []string{"shard"}, nil)
+	shardLatencyDesc = prometheus.NewDesc("stretchbot_gateway_latency_seconds",
+		"Round trip of the shard's last acknowledged heartbeat (sent to acked, on the wire).", []string{"shard"}, nil)
 	shardAckAgeDesc = prometheus.NewDesc("stretchbot_gateway_heartbeat_ack_age_seconds",
 		"Seconds since Discord last acknowledged the shard's heartbeat (the gateway's liveness; above the heartbeat interval, about 41 s, the connection is stuck).",
 		[]string{"shard"}, nil)
@@ -129,6 +133,7 @@ type shardCollector struct{ shards func() []ShardState }
 func (c *shardCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- shardConnectedDesc
 	ch <- shardAckAgeDesc
+	ch <- shardLatencyDesc
 }
 
 func (c *shardCollector) Collect(ch chan<- prometheus.Metric) {
@@ -140,6 +145,9 @@ func (c *shardCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(shardConnectedDesc, prometheus.GaugeValue, connected, id)
 		ch <- prometheus.MustNewConstMetric(shardAckAgeDesc, prometheus.GaugeValue, s.AckAge.Seconds(), id)
+		if s.Latency > 0 {
+			ch <- prometheus.MustNewConstMetric(shardLatencyDesc, prometheus.GaugeValue, s.Latency.Seconds(), id)
+		}
 	}
 }
 

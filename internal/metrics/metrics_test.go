@@ -21,7 +21,7 @@ func TestHandlerServesHealthReadinessAndMetrics(t *testing.T) {
 	m.Write(2*time.Millisecond, errors.New("disk full"))
 	m.BusyWait()
 	m.Gauge("stretchbot_test_gauge", "A gauge for the test.", func() float64 { return 7 })
-	m.Shards(func() []ShardState { return []ShardState{{ID: 0, Connected: true, AckAge: 3 * time.Second}, {ID: 1}} })
+	m.Shards(func() []ShardState { return []ShardState{{ID: 0, Connected: true, AckAge: 3 * time.Second, Latency: 50 * time.Millisecond}, {ID: 1}} })
 	m.Jobs(func(context.Context) (JobCounts, error) { return JobCounts{Pending: 4, Due: 1}, nil })
 	var notReady error
 	srv := httptest.NewServer(Handler(m, func(context.Context) error { return notReady }))
@@ -46,6 +46,7 @@ func TestHandlerServesHealthReadinessAndMetrics(t *testing.T) {
 			`stretchbot_gateway_connected{shard="0"} 1`,
 			`stretchbot_gateway_connected{shard="1"} 0`,
 			`stretchbot_gateway_heartbeat_ack_age_seconds{shard="0"} 3`,
+			`stretchbot_gateway_latency_seconds{shard="0"} 0.05`,
 			`stretchbot_db_write_seconds_count 1`,
 			`stretchbot_db_write_failures_total 1`,
 			`stretchbot_db_busy_waits_total 1`,
@@ -68,6 +69,9 @@ func TestHandlerServesHealthReadinessAndMetrics(t *testing.T) {
 				if !strings.Contains(body, want) {
 					t.Errorf("GET %s lacks %q:\n%s", tt.path, want, body)
 				}
+			}
+			if strings.Contains(body, `stretchbot_gateway_latency_seconds{shard="1"}`) {
+				t.Errorf("GET %s reports a latency for a shard with no heartbeat acknowledged yet", tt.path)
 			}
 		})
 	}
