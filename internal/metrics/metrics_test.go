@@ -21,7 +21,9 @@ func TestHandlerServesHealthReadinessAndMetrics(t *testing.T) {
 	m.Write(2*time.Millisecond, errors.New("disk full"))
 	m.BusyWait()
 	m.Gauge("stretchbot_test_gauge", "A gauge for the test.", func() float64 { return 7 })
-	m.Shards(func() []ShardState { return []ShardState{{ID: 0, Connected: true, AckAge: 3 * time.Second, Latency: 50 * time.Millisecond}, {ID: 1}} })
+	m.Shards(func() []ShardState {
+		return []ShardState{{ID: 0, Connected: true, AckAge: 3 * time.Second, Latency: 50 * time.Millisecond}, {ID: 1}}
+	})
 	m.Jobs(func(context.Context) (JobCounts, error) { return JobCounts{Pending: 4, Due: 1}, nil })
 	var notReady error
 	srv := httptest.NewServer(Handler(m, func(context.Context) error { return notReady }))
